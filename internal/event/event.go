@@ -1,0 +1,162 @@
+package event
+
+import (
+	"strings"
+	"time"
+)
+
+// Static names one of the fixed OSSEC fields of an event.
+type Static uint8
+
+// The static fields, in the order alerts.json prints them under "data".
+const (
+	Protocol Static = iota
+	Action
+	SrcIP
+	SrcPort
+	SrcUser
+	DstIP
+	DstPort
+	DstUser
+	ID
+	Status
+	URL
+	Data
+	ExtraData
+	SystemName
+	NumStatic
+)
+
+var staticNames = [NumStatic]string{
+	"protocol", "action", "srcip", "srcport", "srcuser", "dstip", "dstport",
+	"dstuser", "id", "status", "url", "data", "extra_data", "system_name",
+}
+
+// String returns the field's name as alerts.json prints it.
+func (s Static) String() string {
+	if s < NumStatic {
+		return staticNames[s]
+	}
+	return "unknown"
+}
+
+// OrderField maps a decoder <order> item to a static field. "user" is an
+// alias of dstuser. Matching is exact (case-sensitive), as in analysisd;
+// any other name is a dynamic field.
+func OrderField(name string) (Static, bool) {
+	if name == "user" {
+		return DstUser, true
+	}
+	for i, n := range staticNames {
+		if n == name {
+			return Static(i), true
+		}
+	}
+	return 0, false
+}
+
+// Field is one dynamic (decoder-named) field.
+type Field struct {
+	Name  string
+	Value string
+}
+
+// DecoderInfo is the part of a compiled decoder that later stages read.
+// It is immutable after load and shared by every event it decodes.
+type DecoderInfo struct {
+	Name       string   // visible name (the parent's unless use_own_name)
+	Parent     string   // JSON decoder.parent; empty for a top-level decoder
+	Type       string   // event category: syslog, firewall, ids, web-log, squid, windows, host-information, ossec
+	FTS        []string // first-time-seen key parts, lowercased (name, user, srcuser, srcip, dstip, id, location, data, system_name or a dynamic field)
+	FTSComment string
+	Accumulate bool
+}
+
+// Event is one log line being analysed.
+type Event struct {
+	// Input.
+	Location string // "stdin", a file path, or an agent location
+	AgentID  string // "000" for local events
+	FullLog  string // the whole line as received
+	Log      string // the message after the pre-decoded header
+
+	// Pre-decoding (phase 1).
+	Timestamp      string // header timestamp text, empty when none
+	Hostname       string // syslog host, agent name or manager short name (rules' <hostname>)
+	ProgramName    string
+	HasProgramName bool // an empty program name is still a program name
+
+	// Decoding (phase 2).
+	Decoder   *DecoderInfo // nil when no decoder matched
+	static    [NumStatic]string
+	staticSet uint16
+	Dynamic   []Field
+
+	// Time is the processing time of the event (injected clock).
+	Time time.Time
+
+	// Set by the rule stage.
+	PreviousLog string // check_diff: the previous log of the same rule
+}
+
+// Set assigns a static field (last assignment wins).
+func (e *Event) Set(f Static, v string) {
+	e.static[f] = v
+	e.staticSet |= 1 << f
+}
+
+// Get returns a static field and whether it was set.
+func (e *Event) Get(f Static) (string, bool) {
+	return e.static[f], e.staticSet&(1<<f) != 0
+}
+
+// Unset clears a static field.
+func (e *Event) Unset(f Static) {
+	e.static[f] = ""
+	e.staticSet &^= 1 << f
+}
+
+// User returns dstuser when set, else srcuser: the subject of the rules'
+// <user> element.
+func (e *Event) User() (string, bool) {
+	if v, ok := e.Get(DstUser); ok {
+		return v, true
+	}
+	return e.Get(SrcUser)
+}
+
+// MaxDynamic bounds the dynamic fields of one event (decoder_order_size).
+const MaxDynamic = 256
+
+// AddDynamic appends a dynamic field; duplicates are kept, as in analysisd.
+func (e *Event) AddDynamic(name, value string) {
+	if len(e.Dynamic) >= MaxDynamic {
+		return
+	}
+	e.Dynamic = append(e.Dynamic, Field{Name: name, Value: value})
+}
+
+// Field returns the first dynamic field with the given name, compared
+// case-insensitively.
+func (e *Event) Field(name string) (string, bool) {
+	for i := range e.Dynamic {
+		if strings.EqualFold(e.Dynamic[i].Name, name) {
+			return e.Dynamic[i].Value, true
+		}
+	}
+	return "", false
+}
+
+// Reset clears the event for reuse, keeping its buffers.
+func (e *Event) Reset() {
+	dyn := e.Dynamic[:0]
+	*e = Event{Dynamic: dyn}
+}
+
+// Clone returns a deep-enough copy that stays valid after e is reset:
+// strings are immutable, so only the dynamic slice is copied.
+func (e *Event) Clone() *Event {
+	c := *e
+	c.Dynamic = append([]Field(nil), e.Dynamic...)
+	return &c
+}

@@ -1,0 +1,98 @@
+package osregex
+
+// This file fixes the package's public API. The implementation lives in the
+// other files of the package.
+
+// Kind selects an expression dialect.
+type Kind uint8
+
+const (
+	// OSMatch is OS_Match: '|' alternatives of substring / ^prefix / suffix$ /
+	// ^exact$ comparisons, a leading '!' negates, ASCII case-insensitive.
+	OSMatch Kind = iota
+	// OSRegex is OS_Regex, the OSSEC regex dialect (case-insensitive).
+	OSRegex
+	// PCRE2 is a PCRE2 pattern compiled with no options.
+	PCRE2
+)
+
+// String returns the dialect name as written in type="..." attributes.
+func (k Kind) String() string {
+	switch k {
+	case OSMatch:
+		return "osmatch"
+	case OSRegex:
+		return "osregex"
+	case PCRE2:
+		return "pcre2"
+	}
+	return "unknown"
+}
+
+// ParseKind maps a type="..." attribute value (case-insensitive) to a Kind.
+func ParseKind(s string) (Kind, bool) {
+	switch {
+	case equalFold(s, "osmatch"):
+		return OSMatch, true
+	case equalFold(s, "osregex"):
+		return OSRegex, true
+	case equalFold(s, "pcre2"):
+		return PCRE2, true
+	}
+	return 0, false
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// Pattern is a compiled expression of any dialect. It is immutable and safe
+// for concurrent use.
+type Pattern struct {
+	kind Kind
+	src  string
+	impl matcher
+}
+
+// matcher is what each dialect implements.
+type matcher interface {
+	match(s string) bool
+	find(s string, caps []int) ([]int, int, bool)
+}
+
+// Kind returns the pattern's dialect.
+func (p *Pattern) Kind() Kind { return p.kind }
+
+// String returns the pattern's source text.
+func (p *Pattern) String() string { return p.src }
+
+// MatchString reports whether s matches (OS_Match's leading '!' included).
+func (p *Pattern) MatchString(s string) bool { return p.impl.match(s) }
+
+// Find matches s. On success it returns caps[:0] with the capture spans
+// appended as byte-offset pairs (start, end): exactly the captures a decoder
+// assigns to its <order> fields. For OS_Regex these are the groups of the
+// alternative that matched, numbered within it; for PCRE2 groups 1 up to the
+// last group that took part, an unmatched group before it given as an empty
+// span (start == end == 0 is not required, only start == end). end is the
+// offset in s where the text "after" the match starts as decoders use it for
+// prematch / after_regex offsets, with OS_Regex's end-pointer quirk applied,
+// clamped to len(s). OS_Match returns no captures and end = len(s).
+func (p *Pattern) Find(s string, caps []int) (out []int, end int, ok bool) {
+	return p.impl.find(s, caps)
+}
