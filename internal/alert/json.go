@@ -1,0 +1,350 @@
+package alert
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gossec/gossec/internal/event"
+)
+
+// AppendJSON appends the alerts.json object for a (one line, no newline),
+// with the keys in the order Wazuh writes them.
+func AppendJSON(b []byte, a *Alert) []byte {
+	ev := a.Event
+	b = append(b, `{"timestamp":`...)
+	b = appendString(b, a.Time.Format("2006-01-02T15:04:05.000-0700"))
+	if a.Rule != nil {
+		b = append(b, `,"rule":`...)
+		b = appendRule(b, a.Rule, a.AlwaysLevel)
+	}
+	b = appendAgent(b, a)
+	b = append(b, `,"manager":{"name":`...)
+	b = appendString(b, a.Manager)
+	b = append(b, '}')
+	if a.ID != "" {
+		b = append(b, `,"id":`...)
+		b = appendString(b, a.ID)
+	}
+	if len(a.Previous) > 0 {
+		b = append(b, `,"previous_output":`...)
+		b = appendString(b, strings.Join(a.Previous, "\n"))
+	}
+	if a.Rule == nil || !a.Rule.NoFullLog {
+		b = append(b, `,"full_log":`...)
+		b = appendString(b, ev.FullLog)
+	}
+	b = appendPredecoder(b, a)
+	b = appendDecoder(b, ev.Decoder)
+	if ev.PreviousLog != "" {
+		b = append(b, `,"previous_log":`...)
+		b = appendString(b, ev.PreviousLog)
+	}
+	b = appendData(b, ev)
+	b = append(b, `,"location":`...)
+	b = appendString(b, ev.Location)
+	return append(b, '}')
+}
+
+func appendRule(b []byte, r *Rule, alwaysLevel bool) []byte {
+	b = append(b, '{')
+	if r.Level != 0 || alwaysLevel {
+		b = append(b, `"level":`...)
+		b = strconv.AppendInt(b, int64(r.Level), 10)
+		b = append(b, ',')
+	}
+	b = append(b, `"description":`...)
+	b = appendString(b, r.Description)
+	b = append(b, `,"id":`...)
+	b = appendString(b, strconv.Itoa(r.ID))
+	if len(r.Mitre) > 0 {
+		// Without the MITRE database only the technique ids are known.
+		b = append(b, `,"mitre":{"id":`...)
+		b = appendStrings(b, r.Mitre)
+		b = append(b, '}')
+	}
+	if r.CVE != "" {
+		b = append(b, `,"cve":`...)
+		b = appendString(b, r.CVE)
+	}
+	if r.Info != "" {
+		b = append(b, `,"info":`...)
+		b = appendString(b, r.Info)
+	}
+	if r.Frequency > 0 {
+		b = append(b, `,"frequency":`...)
+		b = strconv.AppendInt(b, int64(r.Frequency), 10)
+	}
+	if !r.NoCounter {
+		b = append(b, `,"firedtimes":`...)
+		b = strconv.AppendInt(b, int64(r.FiredTimes), 10)
+	}
+	b = append(b, `,"mail":`...)
+	b = strconv.AppendBool(b, r.Mail)
+	groups, comp := splitGroups(r.Groups, nil, nil)
+	if len(groups) > 0 {
+		b = append(b, `,"groups":`...)
+		b = appendStrings(b, groups)
+	}
+	for _, c := range comp {
+		b = append(b, ',')
+		b = appendString(b, c.kind)
+		b = append(b, ':')
+		b = appendStrings(b, c.values)
+	}
+	return append(b, '}')
+}
+
+func appendAgent(b []byte, a *Alert) []byte {
+	ev := a.Event
+	id := ev.AgentID
+	if id == "" {
+		id = "000"
+	}
+	b = append(b, `,"agent":{"id":`...)
+	b = appendString(b, id)
+	b = append(b, `,"name":`...)
+	if id == "000" || a.AgentName == "" {
+		b = appendString(b, a.Manager)
+	} else {
+		b = appendString(b, a.AgentName)
+	}
+	if a.AgentIP != "" && a.AgentIP != "any" {
+		b = append(b, `,"ip":`...)
+		b = appendString(b, a.AgentIP)
+	}
+	return append(b, '}')
+}
+
+func appendPredecoder(b []byte, a *Alert) []byte {
+	ev := a.Event
+	if !ev.HasProgramName && ev.Timestamp == "" && a.JSONHostname == "" {
+		return b
+	}
+	b = append(b, `,"predecoder":{`...)
+	sep := ""
+	if ev.HasProgramName {
+		b = append(b, `"program_name":`...)
+		b = appendString(b, ev.ProgramName)
+		sep = ","
+	}
+	if ev.Timestamp != "" {
+		b = append(b, sep+`"timestamp":`...)
+		b = appendString(b, ev.Timestamp)
+		sep = ","
+	}
+	if a.JSONHostname != "" {
+		b = append(b, sep+`"hostname":`...)
+		b = appendString(b, a.JSONHostname)
+	}
+	return append(b, '}')
+}
+
+func appendDecoder(b []byte, d *event.DecoderInfo) []byte {
+	b = append(b, `,"decoder":{`...)
+	if d == nil {
+		return append(b, '}')
+	}
+	if d.Accumulate {
+		b = append(b, `"accumulate":1,`...)
+	}
+	if d.Parent != "" {
+		b = append(b, `"parent":`...)
+		b = appendString(b, d.Parent)
+		b = append(b, ',')
+	}
+	b = append(b, `"name":`...)
+	b = appendString(b, d.Name)
+	if d.FTSComment != "" {
+		b = append(b, `,"ftscomment":`...)
+		b = appendString(b, d.FTSComment)
+	}
+	return append(b, '}')
+}
+
+func appendData(b []byte, ev *event.Event) []byte {
+	start := len(b)
+	b = append(b, `,"data":{`...)
+	empty := true
+	for f := event.Static(0); f < event.NumStatic; f++ {
+		v, ok := ev.Get(f)
+		if !ok {
+			continue
+		}
+		if !empty {
+			b = append(b, ',')
+		}
+		empty = false
+		b = appendString(b, f.String())
+		b = append(b, ':')
+		b = appendString(b, v)
+	}
+	if len(ev.Dynamic) > 0 {
+		var t tree
+		for _, f := range ev.Dynamic {
+			if f.Value != "" {
+				t.insert(f.Name, f.Value)
+			}
+		}
+		for _, n := range t.kids {
+			if !empty {
+				b = append(b, ',')
+			}
+			empty = false
+			b = n.appendMember(b)
+		}
+	}
+	if empty {
+		return b[:start]
+	}
+	return append(b, '}')
+}
+
+// tree nests dotted dynamic field names as JSON objects, in first-seen
+// order; the first value of a name wins.
+type tree struct {
+	name  string
+	value string
+	leaf  bool
+	kids  []*tree
+}
+
+func (t *tree) child(name string) *tree {
+	for _, k := range t.kids {
+		if k.name == name {
+			return k
+		}
+	}
+	k := &tree{name: name}
+	t.kids = append(t.kids, k)
+	return k
+}
+
+func (t *tree) insert(path, value string) {
+	cur := t
+	for {
+		i := strings.IndexByte(path, '.')
+		if i < 0 {
+			break
+		}
+		cur = cur.child(path[:i])
+		if cur.leaf {
+			return // a value already sits where an object would go
+		}
+		path = path[i+1:]
+	}
+	leaf := cur.child(path)
+	if leaf.leaf || len(leaf.kids) > 0 {
+		return
+	}
+	leaf.leaf, leaf.value = true, value
+}
+
+func (t *tree) appendMember(b []byte) []byte {
+	b = appendString(b, t.name)
+	b = append(b, ':')
+	if t.leaf {
+		return appendValue(b, t.value)
+	}
+	b = append(b, '{')
+	for i, k := range t.kids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = k.appendMember(b)
+	}
+	return append(b, '}')
+}
+
+// appendValue embeds a value that is a complete JSON array as an array,
+// as Wazuh does; anything else is a string.
+func appendValue(b []byte, v string) []byte {
+	if len(v) > 1 && v[0] == '[' && json.Valid([]byte(v)) {
+		return appendCompact(b, v)
+	}
+	return appendString(b, v)
+}
+
+func appendCompact(b []byte, v string) []byte {
+	var sb strings.Builder
+	sb.Grow(len(v))
+	inStr, esc := false, false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case inStr:
+			sb.WriteByte(c)
+			if esc {
+				esc = false
+			} else if c == '\\' {
+				esc = true
+			} else if c == '"' {
+				inStr = false
+			}
+		case c == '"':
+			inStr = true
+			sb.WriteByte(c)
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		default:
+			sb.WriteByte(c)
+		}
+	}
+	return append(b, sb.String()...)
+}
+
+func appendStrings(b []byte, s []string) []byte {
+	b = append(b, '[')
+	for i, v := range s {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, v)
+	}
+	return append(b, ']')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string with cJSON's escaping; bytes that
+// are not valid UTF-8 become U+FFFD so the output stays valid JSON.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x80 {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				b = append(b, "\ufffd"...)
+			} else {
+				b = append(b, s[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		switch c {
+		case '"':
+			b = append(b, '\\', '"')
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			if c < 0x20 {
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			} else {
+				b = append(b, c)
+			}
+		}
+		i++
+	}
+	return append(b, '"')
+}

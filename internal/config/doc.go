@@ -1,0 +1,8 @@
+// Package config reads ossec.conf-style configuration (<ossec_config> blocks,
+// several of which merge) into typed values with defaults: the ruleset
+// selection (Wazuh's <ruleset> and OSSEC's <rules>), <global> and <alerts>.
+// It resolves the ordered list of decoder and rule files (wazuh-engine.md
+// §9.1) but starts nothing and compiles no rule.
+//
+// Imports: internal/xmlconf, internal/osregex.
+package config
