@@ -1,0 +1,46 @@
+// Command gossec is an OSSEC/Wazuh-compatible log analysis engine.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/gossec/gossec/internal/cli"
+)
+
+const usage = `usage: gossec <command> [flags]
+
+commands:
+  logtest   analyse lines from standard input (like wazuh-logtest)
+  test      run OSSEC/Wazuh .ini ruleset tests
+  check     load the configuration and ruleset, report every error
+  version   print the version
+`
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	s := cli.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return cli.ExitUsage
+	}
+	switch args[0] {
+	case "logtest":
+		return cli.Logtest(args[1:], s)
+	case "test":
+		return cli.Test(args[1:], s)
+	case "check":
+		return cli.Check(args[1:], s)
+	case "version":
+		fmt.Println("gossec", cli.Version)
+		return cli.ExitOK
+	case "-h", "--help", "help":
+		fmt.Print(usage)
+		return cli.ExitOK
+	}
+	fmt.Fprintf(os.Stderr, "gossec: unknown command %q\n%s", args[0], usage)
+	return cli.ExitUsage
+}

@@ -1,0 +1,7 @@
+// Package cli implements gossec's subcommands (logtest, test, check). Each
+// command is a function that takes its arguments and standard streams and
+// returns a named exit code, so tests can drive it without a process.
+//
+// Imports: internal/engine, internal/config, internal/logtest,
+// internal/rulesettest.
+package cli

@@ -1,0 +1,142 @@
+package engine
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gossec/gossec/decoders"
+	"github.com/gossec/gossec/internal/alert"
+	"github.com/gossec/gossec/internal/event"
+	"github.com/gossec/gossec/internal/predecode"
+	"github.com/gossec/gossec/rules"
+)
+
+// Options tunes an Analyzer.
+type Options struct {
+	Clock    func() time.Time // processing time; default time.Now
+	Hostname string           // manager host name; default os.Hostname()
+	Logtest  bool             // wazuh-logtest session semantics (ignore handling, level always printed)
+}
+
+// Analyzer runs lines through the three phases. It owns one session's
+// mutable state and is not safe for concurrent use.
+type Analyzer struct {
+	rs        *Ruleset
+	opt       Options
+	shortHost string
+	dstate    *decoders.State
+	rstate    *rules.State
+	ev        event.Event
+	seq       int64
+}
+
+// NewAnalyzer starts a session on a compiled ruleset.
+func NewAnalyzer(rs *Ruleset, opt Options) *Analyzer {
+	if opt.Clock == nil {
+		opt.Clock = time.Now
+	}
+	if opt.Hostname == "" {
+		opt.Hostname, _ = os.Hostname()
+	}
+	short := opt.Hostname
+	if i := strings.IndexByte(short, '.'); i >= 0 {
+		short = short[:i]
+	}
+	a := &Analyzer{rs: rs, opt: opt, shortHost: short}
+	a.Reset()
+	return a
+}
+
+// Reset drops the session state: a fresh logtest session.
+func (a *Analyzer) Reset() {
+	a.dstate = decoders.NewState()
+	g := a.rs.Config.Global
+	al := a.rs.Config.Alerts
+	a.rstate = rules.NewState(a.rs.Rules, rules.Config{
+		LogAlertLevel:   al.LogAlertLevel,
+		EmailAlertLevel: al.EmailAlertLevel,
+		MemorySize:      g.MemorySize,
+		Logtest:         a.opt.Logtest,
+	})
+}
+
+// Result is the outcome of one line. Event points into the Analyzer and is
+// valid until the next call to Analyze.
+type Result struct {
+	Event *event.Event
+	Match rules.Result
+}
+
+// Analyze runs one line received at location through pre-decoding,
+// decoding and the rule tree. tr, when not nil, receives the rule trace.
+func (a *Analyzer) Analyze(location, line string, tr rules.Tracer) Result {
+	ev := &a.ev
+	ev.Reset()
+	ev.Time = a.opt.Clock()
+	a.predecode(ev, location, line)
+	a.rs.Decoders.Decode(ev, a.dstate)
+	m := a.rs.Rules.Match(ev, a.rstate, tr)
+	return Result{Event: ev, Match: m}
+}
+
+func (a *Analyzer) predecode(ev *event.Event, location, line string) {
+	ev.FullLog = line
+	ev.Location = location
+	ev.AgentID = "000"
+	agentHost := ""
+	if id, loc, host, ok := predecode.ParseAgentLocation(location); ok {
+		ev.AgentID, ev.Location, agentHost = id, loc, host
+	}
+	h := predecode.Parse(line)
+	ev.Log = h.Log
+	ev.Timestamp = h.Timestamp
+	ev.ProgramName, ev.HasProgramName = h.ProgramName, h.HasProgramName
+	switch {
+	case ev.AgentID != "000":
+		ev.Hostname = agentHost
+	case h.HasHostname:
+		ev.Hostname = h.Hostname
+	default:
+		ev.Hostname = a.shortHost
+	}
+}
+
+// Alert builds the alert model of a result. It allocates only what the
+// alert needs; call it for lines whose result will be rendered.
+func (a *Analyzer) Alert(res Result) *alert.Alert {
+	ev := res.Event
+	a.seq++
+	al := &alert.Alert{
+		Time:         ev.Time,
+		ID:           strconv.FormatInt(ev.Time.Unix(), 10) + "." + strconv.FormatInt(a.seq, 10),
+		Event:        ev,
+		Manager:      a.opt.Hostname,
+		JSONHostname: predecode.JSONHostname(ev.FullLog),
+		AlwaysLevel:  a.opt.Logtest,
+	}
+	if ev.AgentID != "000" {
+		al.AgentName = ev.Hostname
+	}
+	if r := res.Match.Rule; r != nil {
+		al.Rule = &alert.Rule{
+			ID:          r.ID,
+			Level:       r.Level,
+			Description: r.ExpandDescription(ev),
+			Groups:      r.Groups,
+			Mitre:       r.Mitre,
+			Info:        r.Info,
+			CVE:         r.CVE,
+			Frequency:   r.Frequency,
+			FiredTimes:  res.Match.FiredTimes,
+			NoCounter:   r.NoCounter,
+			Mail:        r.Mail,
+			NoFullLog:   r.NoFullLog,
+		}
+		for _, p := range res.Match.Previous {
+			al.Previous = append(al.Previous, p.FullLog)
+		}
+	}
+	return al
+}

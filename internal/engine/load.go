@@ -1,0 +1,111 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/gossec/gossec/decoders"
+	"github.com/gossec/gossec/internal/cdb"
+	"github.com/gossec/gossec/internal/config"
+	"github.com/gossec/gossec/internal/xmlconf"
+	"github.com/gossec/gossec/rules"
+)
+
+// Ruleset is a compiled, immutable ruleset.
+type Ruleset struct {
+	Config   *config.Config
+	Decoders *decoders.Set
+	Rules    *rules.Tree
+	Files    *config.Files
+}
+
+// LoadOptions tunes Load.
+type LoadOptions struct {
+	Home string                            // base of relative paths (like /var/ossec)
+	Warn func(pos xmlconf.Pos, msg string) // load warnings; may be nil
+}
+
+// Load compiles the ruleset a configuration names; with no ruleset section
+// it compiles the embedded default ruleset. Every error found is returned.
+func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	var (
+		files *config.Files
+		errs  []error
+	)
+	if cfg.Ruleset.Dialect == config.NoRuleset {
+		files, errs = embeddedFiles()
+	} else {
+		files, errs = cfg.Ruleset.Resolve(opt.Home)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	lists, errs := loadLists(files.Lists)
+	dset, derrs := decoders.Load(files.Decoders, decoders.LoadOptions{Warn: opt.Warn})
+	errs = append(errs, derrs...)
+	tree, rerrs := rules.Load(files.Rules, rules.LoadOptions{
+		Lists:         lists,
+		Warn:          opt.Warn,
+		DecoderExists: decoderExists(dset),
+	})
+	errs = append(errs, rerrs...)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return &Ruleset{Config: cfg, Decoders: dset, Rules: tree, Files: files}, nil
+}
+
+func decoderExists(d *decoders.Set) func(string) bool {
+	if d == nil {
+		return nil
+	}
+	return d.Has
+}
+
+// loadLists reads the configured CDB lists. A list that does not exist is
+// not an error here: analysisd skips the rules that use it, with a warning.
+func loadLists(paths map[string]string) (map[string]*cdb.List, []error) {
+	out := make(map[string]*cdb.List, len(paths))
+	var errs []error
+	for name, path := range paths {
+		l, err := cdb.Load(textListPath(path))
+		if err != nil {
+			if os.IsNotExist(err) || isNotExist(err) {
+				continue
+			}
+			errs = append(errs, fmt.Errorf("list %q: %w", name, err))
+			continue
+		}
+		out[name] = l
+	}
+	return out, errs
+}
+
+// textListPath maps "x.cdb" to its text source "x" when only that exists:
+// gossec compiles lists in memory from the text form.
+func textListPath(p string) string {
+	if filepath.Ext(p) == ".cdb" {
+		if _, err := os.Stat(p); err != nil {
+			return p[:len(p)-len(".cdb")]
+		}
+	}
+	return p
+}
+
+func isNotExist(err error) bool {
+	for e := err; e != nil; {
+		if os.IsNotExist(e) {
+			return true
+		}
+		u, ok := e.(interface{ Unwrap() error })
+		if !ok {
+			return false
+		}
+		e = u.Unwrap()
+	}
+	return false
+}
