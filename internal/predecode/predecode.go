@@ -1,0 +1,153 @@
+package predecode
+
+import "strings"
+
+// Header is the result of pre-decoding one line. All strings are substrings
+// of the line.
+type Header struct {
+	Timestamp      string // header timestamp text as wazuh-logtest prints it (predecoder.timestamp); "" when none
+	Hostname       string // syslog hostname (ASL [Host h] too); "" when none
+	HasHostname    bool   // true even when the name is empty ("Dec 29 10:00:01  prog: msg")
+	ProgramName    string
+	HasProgramName bool   // true even when the name is empty ("host : msg")
+	Log            string // the message after the header (whole line when no header)
+}
+
+// TrimAtNUL returns s up to its first NUL byte. analysisd handles every line
+// as a C string, so nothing after a NUL exists for it: full_log, log and all
+// header fields end there. Parse applies this itself; callers should apply
+// it to the full_log they keep so both views agree.
+func TrimAtNUL(s string) string {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// none marks an absent field position.
+const none = -1
+
+// maxCuts bounds the NUL bytes OS_CleanMSG writes after the timestamp: the
+// timestamp end, then at most one of hostname, program name and an AIX
+// bracket, or the three ASL closing brackets.
+const maxCuts = 4
+
+// parser holds the state of one Parse call. It lives on the stack.
+//
+// OS_CleanMSG works on a private copy of the line and terminates fields by
+// overwriting separators with NUL. A field is therefore the text from its
+// start up to the first such "cut" at or after it, which is not always the
+// separator the field was parsed with (an ASL log without [Message] ends at
+// the [Sender]'s ']'). Recording the cuts and resolving fields at the end
+// reproduces that exactly.
+type parser struct {
+	s      string // the line, already trimmed at the first NUL
+	umlaut bool   // the header is tested on the "Mär" → "Mar" view
+
+	cuts  [maxCuts]int
+	ncuts int
+
+	ts, host, prog, log int // field starts, or none
+}
+
+// Parse pre-decodes one line. It does not allocate.
+func Parse(line string) Header {
+	p := parser{s: TrimAtNUL(line), ts: none, host: none, prog: none}
+	// A UTF-8 'ä' in bytes 1–2 ("Mär") is folded for the header tests only:
+	// analysisd patches its test buffer while the offsets it finds are
+	// applied to the unpatched copy.
+	p.umlaut = len(p.s) >= 3 && p.s[1] == 0xC3 && p.s[2] == 0xA4
+	p.run()
+	return p.header()
+}
+
+// run tries the header formats in analysisd's order.
+func (p *parser) run() {
+	if off := p.syslogOffset(); off >= 0 {
+		p.syslog(off)
+		return
+	}
+	switch {
+	case p.isXferlog():
+		p.stamp(0, 24, 25)
+	case p.isSnort():
+		p.stamp(0, 21, 23)
+	case p.isSuricata():
+		p.stamp(0, 26, 28)
+	case p.isApache():
+		p.stamp(1, 25, 27)
+	case p.isASL():
+		p.asl()
+	case p.isSquid():
+		p.squid()
+	default:
+		p.log = 0
+	}
+}
+
+// header resolves the recorded positions into strings.
+func (p *parser) header() Header {
+	var h Header
+	h.Timestamp = p.field(p.ts)
+	h.Hostname, h.HasHostname = p.field(p.host), p.host != none
+	h.ProgramName, h.HasProgramName = p.field(p.prog), p.prog != none
+	h.Log = p.field(p.log)
+	return h
+}
+
+// field returns the C string that starts at pos in analysisd's modified
+// copy: up to the first cut at or after pos, else to the end of the line.
+// Positions past the end (analysisd reads beyond the terminator there) give
+// an empty field.
+func (p *parser) field(pos int) string {
+	if pos < 0 || pos >= len(p.s) {
+		return ""
+	}
+	end := len(p.s)
+	for _, c := range p.cuts[:p.ncuts] {
+		if c >= pos && c < end {
+			end = c
+		}
+	}
+	return p.s[pos:end]
+}
+
+// cut records a NUL written at pos.
+func (p *parser) cut(pos int) {
+	if p.ncuts < maxCuts {
+		p.cuts[p.ncuts] = pos
+		p.ncuts++
+	}
+}
+
+// stamp records a timestamp s[from:to] and a log starting at logAt, for the
+// formats without hostname parsing.
+func (p *parser) stamp(from, to, logAt int) {
+	p.ts = from
+	p.cut(to)
+	p.log = logAt
+}
+
+// v returns byte i of the header test view, 0 past its end (the C
+// terminator). The "Mär" view is "Ma" followed by the line from byte 3.
+func (p *parser) v(i int) byte {
+	if p.umlaut {
+		if i < 2 {
+			return "Ma"[i]
+		}
+		i++
+	}
+	return at(p.s, i)
+}
+
+// at returns s[i], or 0 past the end of s.
+func at(s string, i int) byte {
+	if i < len(s) {
+		return s[i]
+	}
+	return 0
+}
+
+// loglen is analysisd's length of the line including its terminator; the
+// header tests compare it with their minimum length.
+func (p *parser) loglen() int { return len(p.s) + 1 }
