@@ -14,6 +14,7 @@ commands:
   logtest   analyse lines from standard input (like wazuh-logtest)
   test      run OSSEC/Wazuh .ini ruleset tests
   check     load the configuration and ruleset, report every error
+  bench     replay a corpus through the analysis path, print lines/s, allocs, RSS
   version   print the version
 `
 
@@ -32,6 +33,8 @@ func run(args []string) int {
 		return cli.Logtest(args[1:], s)
 	case "test":
 		return cli.Test(args[1:], s)
+	case "bench":
+		return cli.Bench(args[1:], s)
 	case "check":
 		return cli.Check(args[1:], s)
 	case "version":

@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/gossec/gossec/internal/engine"
+	"github.com/gossec/gossec/internal/rulesettest"
+)
+
+// Bench runs `gossec bench`: replay a corpus through the analysis path and
+// print throughput, allocations per line and peak RSS.
+func Bench(args []string, s Streams) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(s.Err)
+	var c commonFlags
+	c.register(fs)
+	corpus := fs.String("corpus", "", "file of log lines (one per line)")
+	ini := fs.String("ini", "", "build the corpus from the log lines of the .ini files in this folder")
+	minLines := fs.Int("lines", 1_000_000, "replay the corpus until at least this many lines were analysed")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	lines, err := benchCorpus(*corpus, *ini)
+	if err != nil || len(lines) == 0 {
+		fmt.Fprintf(s.Err, "gossec bench: no corpus (%v); give --corpus or --ini\n", err)
+		return ExitUsage
+	}
+	c.defaultHome()
+	rs, code := c.loadRuleset(s, quietWarn)
+	if code != ExitOK {
+		return code
+	}
+	an := engine.NewAnalyzer(rs, engine.Options{})
+	for _, l := range lines { // warm-up pass
+		an.Analyze("bench", l, nil)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	n := 0
+	for n < *minLines {
+		for _, l := range lines {
+			an.Analyze("bench", l, nil)
+		}
+		n += len(lines)
+	}
+	elapsed := time.Since(start)
+	runtime.ReadMemStats(&after)
+	fmt.Fprintf(s.Out, "corpus: %d distinct lines, %d analysed\n", len(lines), n)
+	fmt.Fprintf(s.Out, "lines/s: %.0f\n", float64(n)/elapsed.Seconds())
+	fmt.Fprintf(s.Out, "allocs/line: %.2f\n", float64(after.Mallocs-before.Mallocs)/float64(n))
+	fmt.Fprintf(s.Out, "bytes/line: %.1f\n", float64(after.TotalAlloc-before.TotalAlloc)/float64(n))
+	fmt.Fprintf(s.Out, "peak RSS: %.1f MB\n", peakRSSMB())
+	return ExitOK
+}
+
+func benchCorpus(corpus, iniDir string) ([]string, error) {
+	if corpus != "" {
+		f, err := os.Open(corpus)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		var lines []string
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, maxLine), maxLine)
+		for sc.Scan() {
+			if sc.Text() != "" {
+				lines = append(lines, sc.Text())
+			}
+		}
+		return lines, sc.Err()
+	}
+	if iniDir == "" {
+		return nil, fmt.Errorf("no corpus given")
+	}
+	cases, err := readCases([]string{iniDir}, rulesettest.Wazuh)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	for _, c := range cases {
+		lines = append(lines, c.Lines...)
+	}
+	return lines, nil
+}
+
+// peakRSSMB is the process's maximum resident set size (Linux reports KB).
+func peakRSSMB() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Maxrss) / 1024
+}
