@@ -82,6 +82,8 @@ func (a *Analyzer) Analyze(location, line string, tr rules.Tracer) Result {
 }
 
 func (a *Analyzer) predecode(ev *event.Event, location, line string) {
+	// analysisd handles the line as a C string: nothing after a NUL exists.
+	line = predecode.TrimAtNUL(line)
 	ev.FullLog = line
 	ev.Location = location
 	ev.AgentID = "000"

@@ -73,6 +73,7 @@ type Pattern struct {
 type matcher interface {
 	match(s string) bool
 	find(s string, caps []int) ([]int, int, bool)
+	findEnd(s string) (int, bool)
 }
 
 // Kind returns the pattern's dialect.
@@ -95,4 +96,14 @@ func (p *Pattern) MatchString(s string) bool { return p.impl.match(s) }
 // clamped to len(s). OS_Match returns no captures and end = len(s).
 func (p *Pattern) Find(s string, caps []int) (out []int, end int, ok bool) {
 	return p.impl.find(s, caps)
+}
+
+// FindEnd matches s without captures and returns the same end offset as
+// Find. Use it where the C engine compiles without substrings (decoder
+// <prematch>): for OS_Regex an expression with groups is then matched in
+// the C engine's non-capturing mode, which differs from Find's in one rare
+// case (trailing optional classes after the last group). It does not
+// allocate for OS_Match and OS_Regex.
+func (p *Pattern) FindEnd(s string) (end int, ok bool) {
+	return p.impl.findEnd(s)
 }

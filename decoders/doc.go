@@ -1,0 +1,19 @@
+// Package decoders is phase 2 of the analysis engine: it loads OSSEC/Wazuh
+// decoder files and decodes pre-decoded events with them.
+//
+// It owns the decoder XML vocabulary (Wazuh's elements and attributes plus
+// OSSEC's *_pcre2 element dialect), the two top-level decoder lists (with and
+// without program_name) and their child lists with the same-name "get_next"
+// chains, the offset rules (after_parent / after_prematch / after_regex), the
+// mapping of captures to static and dynamic fields, the accumulator and the
+// built-in plugin decoders (JSON_Decoder, OSSECAlert_Decoder, PF_Decoder,
+// SonicWall_Decoder, SymantecWS_Decoder). Engine quirks documented in
+// docs/wazuh-engine.md §2 are reproduced on purpose.
+//
+// A Set is immutable after Load and safe for concurrent use; per-session
+// mutable data (accumulator, plugin type changes, scratch buffers) lives in a
+// State, which must not be shared between goroutines.
+//
+// Imports: standard library, internal/event, internal/osregex,
+// internal/xmlconf and github.com/tidwall/gjson.
+package decoders

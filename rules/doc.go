@@ -1,0 +1,18 @@
+// Package rules loads OSSEC/Wazuh rule files into the rule tree of
+// wazuh-analysisd and evaluates decoded events against it (phase 3),
+// including the stateful parts: firedtimes, ignore timers, correlation
+// (if_matched_sid / if_matched_group / if_matched_regex with frequency,
+// timeframe and the same_*/different_* filters), check_diff, first time
+// seen (if_fts) and the ignore store.
+//
+// Load builds an immutable Tree. All mutable per-session data lives in a
+// State, so one Tree can serve several sessions (wazuh-logtest sessions,
+// the daemon) concurrently, each with its own State. A State itself is not
+// safe for concurrent use.
+//
+// The behaviour follows docs/wazuh-engine.md §3, §6 and §9 including the
+// quirks of the C implementation (see the comments marked "Quirk").
+//
+// Imports: standard library, internal/event, internal/osregex,
+// internal/xmlconf and internal/cdb.
+package rules

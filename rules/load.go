@@ -1,0 +1,320 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gossec/gossec/internal/cdb"
+	"github.com/gossec/gossec/internal/xmlconf"
+)
+
+// LoadOptions configures Load.
+type LoadOptions struct {
+	// Lists are the configured CDB lists, keyed by the path exactly as
+	// written in the configuration.
+	Lists map[string]*cdb.List
+	// Warn receives the warnings analysisd prints while loading (skipped
+	// rules, ignored values). May be nil.
+	Warn func(pos xmlconf.Pos, msg string)
+	// DecoderExists tells whether a decoded_as name is a known decoder.
+	// May be nil: every name is then accepted.
+	DecoderExists func(name string) bool
+	// LogAlertLevel and EmailAlertLevel give the default log and mail
+	// flags of every rule (level >= threshold). 0 selects the defaults 1
+	// and 12.
+	LogAlertLevel, EmailAlertLevel int
+	// DefaultTimeframe is analysisd.default_timeframe; 0 selects 360.
+	DefaultTimeframe int
+}
+
+// Load reads rule files in the given order (the caller sorted them, §9.1).
+// It reports every error it finds, each an *xmlconf.Error with the
+// file:line:col of the offending element, and skips with a warning what
+// analysisd skips with a warning. The tree is returned even when there are
+// errors; it then lacks the rules in error.
+func Load(files []string, opt LoadOptions) (*Tree, []error) {
+	l := newLoader(opt)
+	for _, f := range files {
+		l.loadFile(f)
+	}
+	l.finish()
+	return l.t, l.errs
+}
+
+type loader struct {
+	opt       LoadOptions
+	t         *Tree
+	errs      []error
+	logLevel  int
+	mailLevel int
+	timeframe int
+}
+
+func newLoader(opt LoadOptions) *loader {
+	l := &loader{opt: opt, t: &Tree{byID: make(map[int]*Rule)}}
+	l.logLevel, l.mailLevel, l.timeframe = opt.LogAlertLevel, opt.EmailAlertLevel, opt.DefaultTimeframe
+	if l.logLevel == 0 {
+		l.logLevel = 1
+	}
+	if l.mailLevel == 0 {
+		l.mailLevel = 12
+	}
+	if l.timeframe == 0 {
+		l.timeframe = 360
+	}
+	return l
+}
+
+func (l *loader) errorf(pos xmlconf.Pos, format string, args ...any) {
+	l.errs = append(l.errs, xmlconf.Errorf(pos, format, args...))
+}
+
+func (l *loader) warnf(pos xmlconf.Pos, format string, args ...any) {
+	if l.opt.Warn != nil {
+		l.opt.Warn(pos, fmt.Sprintf(format, args...))
+	}
+}
+
+func (l *loader) loadFile(path string) {
+	roots, err := xmlconf.ParseFile(path)
+	if err != nil {
+		l.errs = append(l.errs, fmt.Errorf("rules: %w", err))
+		return
+	}
+	for _, root := range roots {
+		if root.Is("var") {
+			continue
+		}
+		l.loadGroup(root)
+	}
+}
+
+// loadGroup reads one <group name="..."> root element.
+func (l *loader) loadGroup(root *xmlconf.Node) {
+	if !root.Is("group") {
+		l.errorf(root.Pos, "invalid root element <%s>: only <group> is allowed", root.Name)
+		return
+	}
+	if len(root.Attrs) != 1 || !strings.EqualFold(root.Attrs[0].Name, "name") {
+		l.errorf(root.Pos, "invalid root element <%s>: only the group name is allowed", root.Name)
+		return
+	}
+	name := root.Attrs[0].Value
+	n := 0
+	for _, c := range root.Children {
+		if c.Is("var") {
+			continue
+		}
+		n++
+		if !c.Is("rule") {
+			l.errorf(c.Pos, "invalid element <%s> in group %q: only <rule> is allowed", c.Name, name)
+			continue
+		}
+		l.loadRule(c, name)
+	}
+	if n == 0 {
+		l.errorf(root.Pos, "group %q without any rule", name)
+	}
+}
+
+// loadRule reads, compiles and places one rule.
+func (l *loader) loadRule(n *xmlconf.Node, group string) {
+	a, ok := l.attributes(n)
+	if !ok {
+		return
+	}
+	if old := l.t.byID[a.id]; old != nil {
+		if !a.overwrite {
+			l.warnf(n.Pos, "duplicated rule id %d: rule skipped", a.id)
+			return
+		}
+	} else if a.overwrite {
+		l.warnf(n.Pos, "rule %d has overwrite=\"yes\" but no rule to overwrite: loaded as a new rule", a.id)
+		a.overwrite = false
+	}
+	r := l.newRule(n, a, group)
+	sp := &spec{}
+	if !l.elements(n, r, sp) {
+		return
+	}
+	if !l.finishRule(n, r, sp) {
+		return
+	}
+	l.place(n, r, sp)
+}
+
+type attrs struct {
+	id, level, maxSize, timeframe, frequency, accuracy, ignore int
+	noAlert, overwrite                                          bool
+}
+
+// attributes reads the <rule> attributes like getattributes().
+func (l *loader) attributes(n *xmlconf.Node) (attrs, bool) {
+	a := attrs{id: -1, level: -1, timeframe: l.timeframe, accuracy: 1}
+	if len(n.Attrs) == 0 {
+		l.errorf(n.Pos, "rule without attributes: id and level are required")
+		return a, false
+	}
+	ok := true
+	for _, at := range n.Attrs {
+		if !l.attribute(&a, at) {
+			ok = false
+		}
+	}
+	if !ok {
+		return a, false
+	}
+	if a.id == -1 || a.level == -1 {
+		l.errorf(n.Pos, "rule without id or level")
+		return a, false
+	}
+	return a, true
+}
+
+func (l *loader) attribute(a *attrs, at xmlconf.Attr) bool {
+	v := at.Value
+	bad := func(what string) bool {
+		l.errorf(at.Pos, "invalid %s %q in rule", what, v)
+		return false
+	}
+	switch strings.ToLower(at.Name) {
+	case "id":
+		if !isNum(v) || len(v) > 6 {
+			return bad("rule id")
+		}
+		if v != "" {
+			a.id = atoi(v)
+		}
+	case "level":
+		if isNum(v) {
+			a.level = atoi(v)
+			if a.level > 16 {
+				return bad("level")
+			}
+		}
+	case "maxsize":
+		if !isNum(v) {
+			return bad("maxsize")
+		}
+		a.maxSize = scanDigits(v, 4, a.maxSize)
+	case "timeframe":
+		if !isNum(v) {
+			return bad("timeframe")
+		}
+		a.timeframe = scanDigits(v, 5, a.timeframe)
+	case "frequency":
+		if !isNum(v) {
+			return bad("frequency")
+		}
+		f := atoi(v)
+		if f < 2 || f > 9999 {
+			return bad("frequency")
+		}
+		a.frequency = f - 2
+	case "accuracy":
+		if !isNum(v) {
+			return bad("accuracy")
+		}
+		a.accuracy = scanDigits(v, 4, a.accuracy)
+	case "ignore":
+		if !isNum(v) {
+			return bad("ignore time")
+		}
+		a.ignore = scanDigits(v, 6, a.ignore)
+	case "noalert":
+		switch v {
+		case "0":
+			a.noAlert = false
+		case "1":
+			a.noAlert = true
+		default:
+			l.warnf(at.Pos, "invalid value %q for attribute noalert: ignored", v)
+		}
+	case "overwrite":
+		switch v {
+		case "yes":
+			a.overwrite = true
+		case "no":
+			a.overwrite = false
+		default:
+			return bad("overwrite")
+		}
+	default:
+		l.errorf(at.Pos, "invalid rule attribute %q", at.Name)
+		return false
+	}
+	return true
+}
+
+// newRule builds the rule with the defaults of zerorulemember().
+func (l *loader) newRule(n *xmlconf.Node, a attrs, group string) *Rule {
+	r := &Rule{ID: a.id, Pos: n.Pos, Groups: group, Category: "syslog"}
+	r.MaxSize = a.maxSize
+	r.cond.maxSize = a.maxSize
+	r.IgnoreTime = a.ignore
+	r.Timeframe = a.timeframe
+	r.corr.timeframe = int64(a.timeframe)
+	r.corr.frequency = a.frequency
+	r.corr.sidList, r.corr.groupList, r.corr.storeSid = -1, -1, -1
+	if a.noAlert {
+		r.opts |= optNoAlert
+	}
+	// The default flags use the level as written, before scaling.
+	if a.level >= l.mailLevel {
+		r.opts |= optMail
+	}
+	if a.level >= l.logLevel {
+		r.opts |= optLog
+	}
+	if a.overwrite {
+		r.opts |= optOverwrite
+	}
+	// Level 0 sorts first (99*100); accuracy="0" keeps the level unscaled
+	// so the rule sorts last. Quirk: accuracy="0" on a level-0 rule leaves
+	// it at level 99 for good.
+	r.scaled = a.level
+	if r.scaled == 0 {
+		r.scaled = 99
+	}
+	if a.accuracy != 0 {
+		r.scaled *= 100
+	}
+	if a.maxSize > 0 {
+		r.opts |= optExtraInfo
+	}
+	return r
+}
+
+// isNum is OS_StrIsNum: only digits (the empty string counts).
+func isNum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// atoi converts a string of digits, saturating instead of overflowing.
+func atoi(s string) int {
+	n := 0
+	for i := 0; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		if n > 1e12 {
+			break
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+// scanDigits is sscanf("%Nd"): at most max leading digits; an empty string
+// leaves the value unchanged.
+func scanDigits(s string, max, def int) int {
+	if s == "" {
+		return def
+	}
+	if len(s) > max {
+		s = s[:max]
+	}
+	return atoi(s)
+}
