@@ -25,6 +25,11 @@ type LoadOptions struct {
 	LogAlertLevel, EmailAlertLevel int
 	// DefaultTimeframe is analysisd.default_timeframe; 0 selects 360.
 	DefaultTimeframe int
+	// OSSEC selects the OSSEC 4.x reading of rule files: frequency is
+	// stored as written (so a rule fires after frequency+2 events, values
+	// 0 and 1 allowed) and <description> is optional. The *_pcre2 elements
+	// of OSSEC are accepted in both dialects.
+	OSSEC bool
 }
 
 // Load reads rule files in the given order (the caller sorted them, §9.1).
@@ -77,6 +82,10 @@ func (l *loader) warnf(pos xmlconf.Pos, format string, args ...any) {
 
 func (l *loader) loadFile(path string) {
 	roots, err := xmlconf.ParseFile(path)
+	l.loadRoots(roots, err)
+}
+
+func (l *loader) loadRoots(roots []*xmlconf.Node, err error) {
 	if err != nil {
 		l.errs = append(l.errs, fmt.Errorf("rules: %w", err))
 		return
@@ -145,7 +154,7 @@ func (l *loader) loadRule(n *xmlconf.Node, group string) {
 
 type attrs struct {
 	id, level, maxSize, timeframe, frequency, accuracy, ignore int
-	noAlert, overwrite                                          bool
+	noAlert, overwrite                                         bool
 }
 
 // attributes reads the <rule> attributes like getattributes().
@@ -205,6 +214,10 @@ func (l *loader) attribute(a *attrs, at xmlconf.Attr) bool {
 	case "frequency":
 		if !isNum(v) {
 			return bad("frequency")
+		}
+		if l.opt.OSSEC {
+			a.frequency = scanDigits(v, 4, a.frequency)
+			break
 		}
 		f := atoi(v)
 		if f < 2 || f > 9999 {

@@ -174,6 +174,7 @@ type conditions struct {
 	status      *expr
 	checkDiff   bool
 	lists       []listCond
+	ossec       []ossecExpr
 }
 
 type searchKind uint8

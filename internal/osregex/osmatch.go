@@ -7,11 +7,11 @@ package osregex
 type matchOp uint8
 
 const (
-	opAlways matchOp = iota // empty alternative
-	opExact                 // ^x$
-	opPrefix                // ^x
-	opSuffix                // x$
-	opContains              // x
+	opAlways   matchOp = iota // empty alternative
+	opExact                   // ^x$
+	opPrefix                  // ^x
+	opSuffix                  // x$
+	opContains                // x
 )
 
 type osMatchAlt struct {

@@ -256,9 +256,13 @@ func cString(s string) string {
 }
 
 func (r *osRegex) match(s string) bool {
+	return r.matchWith(s, true)
+}
+
+func (r *osRegex) matchWith(s string, fast bool) bool {
 	s = cString(s)
 	for i := range r.alts {
-		if _, ok := r.alts[i].exec(s, nil, false, true); ok {
+		if _, ok := r.alts[i].exec(s, nil, false, fast); ok {
 			return true
 		}
 	}
@@ -276,6 +280,12 @@ func (r *osRegex) findEnd(s string) (int, bool) {
 }
 
 func (r *osRegex) find(s string, caps []int) ([]int, int, bool) {
+	return r.findWith(s, caps, true)
+}
+
+// findWith is find with the literal-prefix skip switchable, so tests can
+// compare both paths.
+func (r *osRegex) findWith(s string, caps []int, fast bool) ([]int, int, bool) {
 	s = cString(s)
 	caps = caps[:0]
 	for i := range r.alts {
@@ -288,7 +298,7 @@ func (r *osRegex) find(s string, caps []int) ([]int, int, bool) {
 				prts[j] = noPos
 			}
 		}
-		ret, ok := a.exec(s, prts, r.nparens > 0, true)
+		ret, ok := a.exec(s, prts, r.nparens > 0, fast)
 		if !ok {
 			continue
 		}

@@ -104,3 +104,93 @@ func TestStockRulesetCompiles(t *testing.T) {
 		}
 	}
 }
+
+// stockLogs returns the log lines of Wazuh's ruleset test cases, with and
+// without their syslog header (decoders see the part after it).
+func stockLogs(t testing.TB) []string {
+	files, err := filepath.Glob(filepath.Join(sharedDir(t), "compat", "wazuh-4.9.2", "tests", "*.ini"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if !strings.HasPrefix(line, "log ") {
+				continue
+			}
+			_, msg, ok := strings.Cut(line, " = ")
+			if !ok {
+				continue
+			}
+			logs = append(logs, msg)
+			// Crude header strip: "Mmm dd hh:mm:ss host prog: rest".
+			if f := strings.SplitN(msg, ": ", 2); len(f) == 2 {
+				logs = append(logs, f[1])
+			}
+		}
+	}
+	return logs
+}
+
+// TestStockRulesetOnLogs runs every stock OS_Regex expression over the
+// test-case logs and compares the literal-skip path with the plain scan,
+// and the non-capturing entry points with each other. It also runs every
+// expression of every dialect concurrently to shake out data races.
+func TestStockRulesetOnLogs(t *testing.T) {
+	exprs := rulesetExprs(t)
+	logs := stockLogs(t)
+	if testing.Short() || raceEnabled {
+		logs = logs[:len(logs)/20]
+	}
+	matches := 0
+	for _, e := range exprs {
+		p, err := Compile(e.kind, e.text)
+		if err != nil {
+			t.Fatalf("%s: %v", e.text, err)
+		}
+		re, ok := p.impl.(*osRegex)
+		if !ok {
+			continue
+		}
+		for _, l := range logs {
+			fc, fe, fok := re.findWith(l, nil, true)
+			sc, se, sok := re.findWith(l, nil, false)
+			if fok != sok || fe != se || !equalInts(fc, sc) {
+				t.Fatalf("%q on %q: fast (%v %d %v) != slow (%v %d %v)", e.text, l, fc, fe, fok, sc, se, sok)
+			}
+			end, eok := p.FindEnd(l)
+			if eok != p.MatchString(l) || (eok && (end < 0 || end > len(l))) {
+				t.Fatalf("%q on %q: FindEnd %d %v disagrees with MatchString", e.text, l, end, eok)
+			}
+			if fok {
+				matches++
+			}
+		}
+	}
+	t.Logf("%d logs, %d OS_Regex matches", len(logs), matches)
+
+	pats := make([]*Pattern, 0, len(exprs))
+	for _, e := range exprs {
+		pats = append(pats, MustCompile(e.kind, e.text))
+	}
+	done := make(chan struct{})
+	for w := 0; w < 4; w++ {
+		go func(w int) {
+			defer func() { done <- struct{}{} }()
+			caps := make([]int, 0, 32)
+			for i := w; i < len(logs); i += 4 {
+				for _, p := range pats {
+					caps, _, _ = p.Find(logs[i], caps)
+					p.MatchString(logs[i])
+				}
+			}
+		}(w)
+	}
+	for w := 0; w < 4; w++ {
+		<-done
+	}
+}

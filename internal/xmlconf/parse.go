@@ -31,10 +31,25 @@ func ParseFile(path string) ([]*Node, error) {
 }
 
 // Parse reads one file's content and returns its root elements in document
-// order, with variables substituted and <var> elements removed. name is
-// used as Pos.File. The returned strings do not alias data.
+// order. name is used as Pos.File; the returned strings do not alias data.
+//
+// <var> elements are removed from the tree. Each defines a variable, named
+// by its first attribute (which must be "name"), for the element contents
+// and attribute values that follow it in document order; the reference
+// "$NAME" ends at '$', '.', '|', ',', ' ' or the end, and names compare
+// without case. Until a file defines a variable '$' is not examined; after
+// that an unknown name is an error, except that "$" directly followed by a
+// terminator and "$(" are left alone, and texts of two bytes or fewer are
+// never examined. Values are inserted verbatim, not rescanned.
+//
+// Errors are *Error values with the position of the offending tag,
+// attribute or '$'. Parsing stops at the first syntax error; up to ten
+// variable errors are joined with errors.Join.
 func Parse(name string, data []byte) ([]*Node, error) {
 	p := &parser{src: string(data)}
+	// Every element and attribute becomes an item; '<' bounds the former
+	// and is a cheap guess for the total.
+	p.items = make([]item, 0, strings.Count(p.src, "<"))
 	p.lines.file = name
 	var roots []*Node
 	if err := p.element(0, &roots); err != nil {
@@ -61,6 +76,16 @@ type parser struct {
 	pos   int // offset of the next byte to read
 	lines lineIndex
 	items []item
+	slab  []Node // nodes are carved from chunks to save allocations
+}
+
+func (p *parser) newNode() *Node {
+	if len(p.slab) == 0 {
+		p.slab = make([]Node, 64)
+	}
+	n := &p.slab[0]
+	p.slab = p.slab[1:]
+	return n
 }
 
 // next returns the next byte, or eof without moving.
@@ -71,6 +96,17 @@ func (p *parser) next() int {
 	c := p.src[p.pos]
 	p.pos++
 	return int(c)
+}
+
+// plainRun counts the bytes from p.pos up to the next '<' or '\\'.
+func (p *parser) plainRun() int {
+	rest := p.src[p.pos:]
+	for i := 0; i < len(rest); i++ {
+		if c := rest[i]; c == '<' || c == '\\' {
+			return i
+		}
+	}
+	return len(rest)
 }
 
 // back un-reads c, which must be the byte just returned by next.
@@ -119,6 +155,20 @@ func (p *parser) element(depth int, dst *[]*Node) error {
 		itemIdx            int
 	)
 	for {
+		if state == outside || state == inBody {
+			// Fast path: bytes other than '<' and '\\' only clear the
+			// escape and, in content, are kept.
+			if k := p.plainRun(); k > 0 {
+				if state == inBody {
+					if body.len()+k > MaxText {
+						return p.tooLong(state, node, open)
+					}
+					body.addRange(p.src, p.pos, p.pos+k)
+				}
+				p.pos += k
+				escaped = false
+			}
+		}
 		c := p.next()
 		if c == eof {
 			break
@@ -145,11 +195,12 @@ func (p *parser) element(depth int, dst *[]*Node) error {
 			if c != '<' {
 				continue
 			}
-			if err := p.startTag(depth); err != nil {
-				if err == errSkipped {
-					continue
-				}
+			skip, err := p.startTag(depth)
+			if err != nil {
 				return err
+			}
+			if skip {
+				continue
 			}
 			open = p.pos - 1
 			state = inName
@@ -188,14 +239,14 @@ func (p *parser) element(depth int, dst *[]*Node) error {
 			state = outside
 
 		case state == inBody && c == '<' && !escaped:
-			if c2 := p.next(); c2 == '/' {
+			c2 := p.next()
+			if c2 == '/' {
 				state = inCloser
 				closer.reset()
 				closeAt = p.pos - 2
 				continue
-			} else {
-				p.back(c2)
 			}
+			p.back(c2)
 			p.pos-- // give the '<' back to the child
 			if err := p.element(depth+1, &node.Children); err != nil {
 				return err
@@ -248,26 +299,24 @@ func (p *parser) tooLong(state int, node *Node, open int) error {
 	return p.errAt(open, "closing tag of element %q longer than %d bytes", node.Name, MaxText-1)
 }
 
-// errSkipped reports that startTag consumed a declaration.
-var errSkipped = fmt.Errorf("skipped")
-
 // startTag checks what follows a '<' met between elements: "</" is an
-// error, and at the top level a "<?...?>" declaration is skipped.
-func (p *parser) startTag(depth int) error {
+// error, and at the top level a "<?...?>" declaration is skipped (skip is
+// then true).
+func (p *parser) startTag(depth int) (skip bool, err error) {
 	c := p.next()
 	if c == '/' {
-		return p.errAt(p.pos-2, "closing tag without an open element")
+		return false, p.errAt(p.pos-2, "closing tag without an open element")
 	}
 	if c == '?' && depth == 0 {
 		end := strings.Index(p.src[p.pos:], "?>")
 		if end < 0 {
-			return p.errAt(p.pos-2, "declaration \"<?\" not closed")
+			return false, p.errAt(p.pos-2, "declaration \"<?\" not closed")
 		}
 		p.pos += end + 2
-		return errSkipped
+		return true, nil
 	}
 	p.back(c)
-	return nil
+	return false, nil
 }
 
 // openTag finishes a start tag whose name ended with c ('>' or a space):
@@ -280,7 +329,8 @@ func (p *parser) openTag(c, open int, name *span) (*Node, int, bool, error) {
 		text = text[:len(text)-1]
 		selfClosed = true
 	}
-	node := &Node{Name: text, Pos: p.lines.pos(p.src, open)}
+	node := p.newNode()
+	node.Name, node.Pos = text, p.lines.pos(p.src, open)
 	idx := len(p.items)
 	p.items = append(p.items, item{node: node, attr: -1, isVar: node.Is("var")})
 	if isSpace(c) {

@@ -32,6 +32,21 @@ func (s *span) add(src string, at int) {
 	}
 }
 
+// addRange appends src[from:to].
+func (s *span) addRange(src string, from, to int) {
+	switch {
+	case s.split:
+		s.buf = append(s.buf, src[from:to]...)
+	case s.start == s.end:
+		s.start, s.end = from, to
+	case from == s.end:
+		s.end = to
+	default:
+		s.buf = append(append(s.buf[:0], src[s.start:s.end]...), src[from:to]...)
+		s.split = true
+	}
+}
+
 func (s *span) len() int {
 	if s.split {
 		return len(s.buf)

@@ -1,0 +1,5 @@
+//go:build race
+
+package osregex
+
+const raceEnabled = true

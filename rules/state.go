@@ -1,0 +1,208 @@
+package rules
+
+import (
+	"github.com/gossec/gossec/internal/event"
+)
+
+// Config holds the settings of a State.
+type Config struct {
+	LogAlertLevel   int  // alerts.log_alert_level; 0 selects 1
+	EmailAlertLevel int  // alerts.email_alert_level; 0 selects 12
+	MemorySize      int  // analysisd memory_size (events kept for correlation); 0 selects 8192
+	Logtest         bool // wazuh-logtest behaviour for ignore and the ignore store
+}
+
+// maxPrevious is the number of previous events collected per alert
+// (indexes 0..10 of analysisd's last_events).
+const maxPrevious = 11
+
+// storeLimit bounds the FTS, ignore and check_diff stores of a State.
+const storeLimit = 1 << 16
+
+// ftsListSize and ftsMinSize are analysisd.fts_list_size and
+// analysisd.fts_min_size_for_str.
+const (
+	ftsListSize = 32
+	ftsMinSize  = 14
+)
+
+// stored is one event in the correlation memory.
+type stored struct {
+	ev      *event.Event
+	t       int64 // processing time, seconds
+	matched int   // level of the correlation rule that last counted it
+	dead    bool  // trimmed from the global list
+	sid     int
+	groups  []int
+}
+
+// evList is one list of stored events, oldest first. Trimmed events are
+// always a prefix, since every list is filled in global order.
+type evList struct {
+	evs  []*stored
+	dead int
+}
+
+func (l *evList) add(s *stored) { l.evs = append(l.evs, s) }
+
+// compact drops the trimmed prefix once it is large.
+func (l *evList) compact() {
+	if l.dead < 64 || l.dead*2 < len(l.evs) {
+		return
+	}
+	n := copy(l.evs, l.evs[l.dead:])
+	clear(l.evs[n:])
+	l.evs = l.evs[:n]
+	l.dead = 0
+}
+
+// boundedSet is a set of strings that forgets its oldest entries.
+type boundedSet struct {
+	m     map[string]string
+	order []string
+}
+
+func (b *boundedSet) get(k string) (string, bool) {
+	v, ok := b.m[k]
+	return v, ok
+}
+
+func (b *boundedSet) put(k, v string) {
+	if b.m == nil {
+		b.m = make(map[string]string)
+	}
+	if _, ok := b.m[k]; !ok {
+		b.order = append(b.order, k)
+	}
+	b.m[k] = v
+	if len(b.order) > storeLimit {
+		old := b.order[:storeLimit/4]
+		for _, o := range old {
+			delete(b.m, o)
+		}
+		b.order = append(b.order[:0], b.order[storeLimit/4:]...)
+	}
+}
+
+// State is the mutable per-session part of rule evaluation: correlation
+// memory, firedtimes, ignore timers, the FTS, ignore and check_diff stores.
+// Its memory is bounded. It is not safe for concurrent use.
+type State struct {
+	t      *Tree
+	cfg    Config
+	fired  []int
+	ignAt  []int64
+	sid    []evList
+	group  []evList
+	global []*stored // oldest first
+
+	fts       boundedSet
+	ftsRecent []string
+	ignored   boundedSet
+	diff      boundedSet
+
+	prev  [maxPrevious]*stored
+	nprev int
+	out   []*event.Event
+}
+
+// NewState returns an empty session state for t.
+func NewState(t *Tree, c Config) *State {
+	if c.LogAlertLevel == 0 {
+		c.LogAlertLevel = 1
+	}
+	if c.EmailAlertLevel == 0 {
+		c.EmailAlertLevel = 12
+	}
+	if c.MemorySize <= 0 {
+		c.MemorySize = 8192
+	}
+	return &State{
+		t:     t,
+		cfg:   c,
+		fired: make([]int, len(t.rules)),
+		ignAt: make([]int64, len(t.rules)),
+		sid:   make([]evList, t.nSid),
+		group: make([]evList, t.nGroup),
+		out:   make([]*event.Event, 0, maxPrevious),
+	}
+}
+
+// FiredTimes returns how many times the rule fired in this session.
+func (s *State) FiredTimes(r *Rule) int { return s.fired[r.idx] }
+
+// store adds an alerting event to the correlation memory: the
+// sid_prev_matched list of its rule, else the if_matched_group lists that
+// marked it, and the global list bounded by memory_size.
+func (s *State) store(ev *event.Event, r *Rule, matched int) {
+	e := &stored{ev: ev.Clone(), t: ev.Time.Unix(), matched: matched, sid: -1}
+	if r.corr.storeSid >= 0 {
+		e.sid = r.corr.storeSid
+		s.sid[e.sid].add(e)
+	} else if len(r.corr.storeGroups) > 0 {
+		e.groups = r.corr.storeGroups
+		for _, g := range e.groups {
+			s.group[g].add(e)
+		}
+	}
+	s.global = append(s.global, e)
+	if len(s.global) > s.cfg.MemorySize {
+		s.trim(10)
+	}
+}
+
+// trim drops the n oldest events of the global list, and so from every
+// list, as analysisd frees them.
+func (s *State) trim(n int) {
+	if n > len(s.global) {
+		n = len(s.global)
+	}
+	for _, e := range s.global[:n] {
+		e.dead = true
+		if e.sid >= 0 {
+			s.sid[e.sid].dead++
+			s.sid[e.sid].compact()
+		}
+		for _, g := range e.groups {
+			s.group[g].dead++
+			s.group[g].compact()
+		}
+	}
+	k := copy(s.global, s.global[n:])
+	clear(s.global[k:])
+	s.global = s.global[:k]
+}
+
+// resetPrevious clears the collected previous events (w_FreeArray).
+func (s *State) resetPrevious() {
+	for i := 0; i < s.nprev; i++ {
+		s.prev[i] = nil
+	}
+	s.nprev = 0
+}
+
+// addPrevious is add_lastevt: slot i holds the i-th counted event.
+func (s *State) addPrevious(i int, e *stored) {
+	if i >= maxPrevious {
+		return
+	}
+	s.prev[i] = e
+	if i >= s.nprev {
+		s.nprev = i + 1
+	}
+}
+
+// previous returns the collected events, newest first. The slice is reused
+// by the next Match.
+func (s *State) previous() []*event.Event {
+	s.out = s.out[:0]
+	for i := 0; i < s.nprev; i++ {
+		if s.prev[i] != nil {
+			s.out = append(s.out, s.prev[i].ev)
+		}
+	}
+	if len(s.out) == 0 {
+		return nil
+	}
+	return s.out
+}

@@ -1,0 +1,252 @@
+package rules
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gossec/gossec/internal/osregex"
+	"github.com/gossec/gossec/internal/xmlconf"
+)
+
+// place puts a compiled rule into the tree (§3.4) and sets up its
+// correlation marks.
+func (l *loader) place(n *xmlconf.Node, r *Rule, sp *spec) {
+	t := l.t
+	switch {
+	case r.ID < 10:
+		t.top = insertNode(t.top, r)
+	case r.opts&optOverwrite != 0:
+		if old := t.byID[r.ID]; old != nil {
+			l.overwrite(n, old, r)
+			return
+		}
+		if !l.addChild(n, r) {
+			return
+		}
+	default:
+		if !l.addChild(n, r) {
+			return
+		}
+	}
+	l.register(r)
+	l.mark(r)
+}
+
+func (l *loader) register(r *Rule) {
+	r.idx = len(l.t.rules)
+	l.t.rules = append(l.t.rules, r)
+	l.t.byID[r.ID] = r
+}
+
+// insertNode inserts r before the first sibling with a strictly lower
+// load-time level: siblings stay sorted descending, ties in load order.
+func insertNode(list []*node, r *Rule) []*node {
+	nd := &node{rule: r}
+	i := 0
+	for i < len(list) && r.scaled <= list[i].rule.scaled {
+		i++
+	}
+	list = append(list, nil)
+	copy(list[i+1:], list[i:])
+	list[i] = nd
+	return list
+}
+
+// walk visits every node in preorder (node, its children, next sibling);
+// fn returns false to stop.
+func walk(list []*node, fn func(*node) bool) bool {
+	for _, nd := range list {
+		if !fn(nd) {
+			return false
+		}
+		if !walk(nd.children, fn) {
+			return false
+		}
+	}
+	return true
+}
+
+// addChild is OS_AddChild: placement by if_sid, if_level, if_group or
+// category. It returns false (after a warning) when the rule is skipped.
+func (l *loader) addChild(n *xmlconf.Node, r *Rule) bool {
+	switch {
+	case r.ifSid != "":
+		return l.addBySid(n, r)
+	case r.ifLevel != "":
+		return l.addByLevel(n, r)
+	case r.ifGroup != "":
+		return l.addByGroup(n, r)
+	}
+	for _, nd := range l.t.top {
+		if nd.rule.Category == r.Category {
+			nd.children = insertNode(nd.children, r)
+			return true
+		}
+	}
+	l.warnf(n.Pos, "category %q not found: rule %d skipped", r.Category, r.ID)
+	return false
+}
+
+// sidTokens splits an if_sid list on commas and spaces.
+func sidTokens(s string) []string {
+	return strings.FieldsFunc(s, func(c rune) bool { return c == ',' || c == ' ' || c == '\n' })
+}
+
+func (l *loader) addBySid(n *xmlconf.Node, r *Rule) bool {
+	found := 0
+	for _, tok := range sidTokens(r.ifSid) {
+		id, err := strconv.Atoi(tok)
+		if err != nil {
+			l.warnf(n.Pos, "invalid if_sid %q in rule %d", tok, r.ID)
+			continue
+		}
+		var parent *node
+		walk(l.t.top, func(nd *node) bool {
+			if nd.rule.ID == id {
+				parent = nd
+				return false
+			}
+			return true
+		})
+		if parent == nil {
+			l.warnf(n.Pos, "signature id %d not found: invalid if_sid in rule %d", id, r.ID)
+			continue
+		}
+		// The child takes the category of its (last) parent.
+		r.Category = parent.rule.Category
+		parent.children = insertNode(parent.children, r)
+		found++
+	}
+	if found == 0 {
+		l.warnf(n.Pos, "no parent found for if_sid %q: rule %d skipped", r.ifSid, r.ID)
+		return false
+	}
+	return true
+}
+
+func (l *loader) addByLevel(n *xmlconf.Node, r *Rule) bool {
+	lv := atoi(r.ifLevel) * 100
+	if lv == 0 {
+		l.warnf(n.Pos, "invalid if_level %q: rule %d skipped", r.ifLevel, r.ID)
+		return false
+	}
+	return l.addToAll(n, r, func(o *Rule) bool { return o.scaled >= lv }, "if_level "+r.ifLevel)
+}
+
+func (l *loader) addByGroup(n *xmlconf.Node, r *Rule) bool {
+	g := r.ifGroup
+	return l.addToAll(n, r, func(o *Rule) bool { return osregex.WordMatch(g, o.Groups) }, "if_group "+strconv.Quote(g))
+}
+
+// addToAll makes r a child of every node (whole tree) whose rule passes
+// ok, except r itself.
+func (l *loader) addToAll(n *xmlconf.Node, r *Rule, ok func(*Rule) bool, what string) bool {
+	var parents []*node
+	walk(l.t.top, func(nd *node) bool {
+		if nd.rule.ID != r.ID && ok(nd.rule) {
+			parents = append(parents, nd)
+		}
+		return true
+	})
+	if len(parents) == 0 {
+		l.warnf(n.Pos, "no rule matches %s: rule %d skipped", what, r.ID)
+		return false
+	}
+	for _, p := range parents {
+		p.children = insertNode(p.children, r)
+	}
+	return true
+}
+
+// mark sets the correlation search of r and marks the rules whose events
+// it reads (OS_MarkID / OS_MarkGroup).
+func (l *loader) mark(r *Rule) {
+	c := &r.corr
+	switch {
+	case r.ifMatchedSid != 0:
+		c.search = searchSid
+		walk(l.t.top, func(nd *node) bool {
+			if nd.rule.ID == r.ifMatchedSid {
+				o := nd.rule
+				if o.corr.storeSid < 0 {
+					o.corr.storeSid = l.t.nSid
+					l.t.nSid++
+				}
+				c.sidList = o.corr.storeSid
+			}
+			return true
+		})
+	case c.matchedGrp != nil:
+		c.search = searchGroup
+		c.groupList = l.t.nGroup
+		l.t.nGroup++
+		walk(l.t.top, func(nd *node) bool {
+			if c.matchedGrp.MatchString(nd.rule.Groups) {
+				// One entry per node: a rule placed twice stores its
+				// events twice in this list, as in analysisd.
+				nd.rule.corr.storeGroups = append(nd.rule.corr.storeGroups, c.groupList)
+			}
+			return true
+		})
+	case c.context && r.cond.checkDiff:
+		c.context = false
+	case c.context:
+		c.search = searchEvents
+	}
+}
+
+// overwrite is OS_AddRuleInfo: the new definition replaces the old one in
+// place; tree position, children and correlation marks are kept.
+func (l *loader) overwrite(n *xmlconf.Node, old, nw *Rule) {
+	for _, d := range []struct{ name, a, b string }{
+		{"if_sid", old.ifSid, nw.ifSid}, {"if_group", old.ifGroup, nw.ifGroup},
+		{"if_level", old.ifLevel, nw.ifLevel},
+		{"if_matched_group", old.ifMatchedGroupText, nw.ifMatchedGroupText},
+		{"if_matched_sid", strconv.Itoa(old.ifMatchedSid), strconv.Itoa(nw.ifMatchedSid)},
+	} {
+		if d.a != d.b {
+			l.warnf(n.Pos, "rule %d: overwrite cannot change %s: kept %q", nw.ID, d.name, d.a)
+		}
+	}
+	old.scaled = nw.scaled
+	old.MaxSize, old.Timeframe, old.IgnoreTime = nw.MaxSize, nw.Timeframe, nw.IgnoreTime
+	old.opts = nw.opts &^ optOverwrite
+	old.Category, old.DecodedAs, old.Groups = nw.Category, nw.DecodedAs, nw.Groups
+	old.Description, old.Info, old.CVE = nw.Description, nw.Info, nw.CVE
+	old.Mitre, old.MitreTactics, old.MitreTechniques = nw.Mitre, nw.MitreTactics, nw.MitreTechniques
+	old.Pos = nw.Pos
+	old.cond = nw.cond
+	oc, nc := &old.corr, &nw.corr
+	oc.frequency, oc.timeframe, oc.global = nc.frequency, nc.timeframe, nc.global
+	oc.same, oc.different = nc.same, nc.different
+	oc.sameFields, oc.diffFields = nc.sameFields, nc.diffFields
+	oc.matchedRe = nc.matchedRe
+	oc.ignore, oc.ignoreDyn, oc.ckIgnore, oc.ckIgnoreDyn = nc.ignore, nc.ignoreDyn, nc.ckIgnore, nc.ckIgnoreDyn
+}
+
+// finish restores the real levels and fills the derived exported fields.
+func (l *loader) finish() {
+	for _, r := range l.t.rules {
+		switch {
+		case r.scaled == 9900:
+			r.Level = 0
+		case r.scaled >= 100:
+			r.Level = r.scaled / 100
+		default:
+			r.Level = r.scaled
+		}
+		r.Mail = r.opts&optMail != 0
+		r.Log = r.opts&optLog != 0
+		r.NoFullLog = r.opts&optNoFullLog != 0
+		r.NoCounter = r.opts&optNoCounter != 0
+		r.NoAR = r.opts&optNoAR != 0
+		r.NoAlert = r.opts&optNoAlert != 0
+		r.NoPreviousOutput = r.opts&optNoPrevOut != 0
+		r.FirstTimeSeen = r.opts&optFTS != 0
+		r.cond.maxSize = r.MaxSize
+		r.Frequency = 0
+		if r.corr.search != searchNone {
+			r.Frequency = r.corr.frequency + 2
+		}
+	}
+}
