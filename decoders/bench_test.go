@@ -2,6 +2,8 @@ package decoders
 
 import (
 	"testing"
+
+	"github.com/gossec/gossec/internal/event"
 )
 
 func benchDecode(b *testing.B, line string) {
@@ -28,5 +30,33 @@ func BenchmarkDecode(b *testing.B) {
 		{"json", `{"srcip":"10.0.0.1","user":"bob","nested":{"a":1,"b":[1,2]}}`},
 	} {
 		b.Run(c.name, func(b *testing.B) { benchDecode(b, c.line) })
+	}
+}
+
+// BenchmarkDecodeIni decodes every .ini test line, through the index and
+// with the plain ordered scan.
+func BenchmarkDecodeIni(b *testing.B) {
+	s := loadWazuh(b)
+	cases := readIniCases(b)
+	evs := make([]event.Event, len(cases))
+	for i, c := range cases {
+		evs[i] = *eventFor(c.line)
+	}
+	for _, indexed := range []bool{true, false} {
+		name := "plain"
+		if indexed {
+			name = "indexed"
+		}
+		b.Run(name, func(b *testing.B) {
+			st := NewState()
+			var ev event.Event
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				p := &evs[i%len(evs)]
+				ev.Reset()
+				ev.Log, ev.ProgramName, ev.HasProgramName, ev.Hostname, ev.Time = p.Log, p.ProgramName, p.HasProgramName, p.Hostname, p.Time
+				s.decode(&ev, st, indexed)
+			}
+		})
 	}
 }

@@ -67,7 +67,11 @@ func (s *Set) decode(ev *event.Event, st *State, indexed bool) {
 		}
 		return
 	}
+	lowered := false
 	for _, i := range s.nopnIdx.candidates(ev.Log) {
+		if !s.nopnIdx.mayMatch(i, ev.Log, st, &lowered) {
+			continue
+		}
 		if s.tryTop(list[i], ev, st) {
 			return
 		}

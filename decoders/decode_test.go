@@ -9,7 +9,10 @@ import (
 	"github.com/gossec/gossec/internal/event"
 )
 
-const idField = event.ID
+const (
+	idField     = event.ID
+	actionField = event.Action
+)
 
 var t0 = time.Unix(1700000000, 0)
 
@@ -71,7 +74,7 @@ func runDecodeCases(t *testing.T, s *Set, cases []decodeCase) {
 func TestDecodeFeatures(t *testing.T) {
 	s, _ := loadFiles(t, "features.xml")
 	runDecodeCases(t, s, []decodeCase{
-		{"program name list", "prog", "user bob from 1.2.3.4", "prog|prog|firewall", []string{"dstuser=bob", "srcip=1.2.3.4"}},
+		{"program name list", "prog", "user bob from 1.2.3.4", "prog|prog|firewall", []string{"srcip=1.2.3.4", "dstuser=bob"}},
 		{"prematch list", "-", "user bob from 1.2.3.4", "nopn-prog||syslog", []string{"srcuser=bob"}},
 		{"pn events skip prematch-only decoders", "other", "user bob from 1.2.3.4", "", nil},
 		{"committed parent without child", "-", "commit abc", "commit||syslog", nil},
@@ -83,8 +86,8 @@ func TestDecodeFeatures(t *testing.T) {
 			[]string{"dstuser=u1", "extra_data=x1", "SrcIP:ip1", "dyn.name:d1", "dyn.name:p1"}},
 		{"concatenated expressions, alternative 1", "-", "cat two ip=1.2.3.4:80 rest", "concat||syslog", []string{"srcip=1.2.3.4", "srcport=80"}},
 		{"concatenated expressions, alternative 2", "-", "cat one ip=5.6.7.8 x", "concat||syslog", []string{"srcip=5.6.7.8"}},
-		// The OS_Regex end pointer after "\S+" skips the next byte, so
-		// "^b=" matches after "a=1" and "^ c=" never does.
+		// after_regex continues after "a=1 ", so "^b=" matches and "^ c="
+		// fails; the chain goes on and "d=" is found after "b=2 ".
 		{"after_regex chain", "-", "chain head a=1 b=2 c=3 d=4", "chain|chain|syslog", []string{"a:1", "b:2", "d:4"}},
 		{"failing chain head skips its chain", "-", "chain other thing", "chain|chain|syslog", []string{"second:thing"}},
 		{"pcre2 groups", "-", "PCRE1 c", "pcre||syslog", []string{"g1:", "g2:", "g3:c"}},
@@ -121,7 +124,7 @@ func TestDecoderInfo(t *testing.T) {
 	if ev.Decoder.FTSComment != "first seen" {
 		t.Errorf("ftscomment = %q", ev.Decoder.FTSComment)
 	}
-	ev = newEvent("acc id=1 user=a ip=b", "", false)
+	ev = newEvent("acc id=1 user=a ip=b end", "", false)
 	s.Decode(ev, NewState())
 	if got := strings.Join(ev.Decoder.FTS, ","); got != "name,user,srcip" || !ev.Decoder.Accumulate {
 		t.Errorf("fts = %q, accumulate = %v", got, ev.Decoder.Accumulate)
@@ -143,17 +146,17 @@ func TestAccumulator(t *testing.T) {
 		log  string
 		want []string
 	}{
-		{0, "h", "acc id=7 user=bob ip=", []string{"srcip=", "dstuser=bob", "id=7"}},
-		{60, "h", "acc id=7 user= ip=1.2.3.4", []string{"srcip=1.2.3.4", "dstuser=bob", "id=7"}},
-		{100, "h", "acc id=7 user=alice ip=", []string{"srcip=1.2.3.4", "dstuser=alice", "id=7"}},
-		{110, "other", "acc id=7 user= ip=", []string{"srcip=", "dstuser=", "id=7"}},
-		{120, "h", "acc id=8 user= ip=", []string{"srcip=", "dstuser=", "id=8"}},
+		{0, "h", "acc id=7 user=bob ip= end", []string{"srcip=", "dstuser=bob", "id=7"}},
+		{60, "h", "acc id=7 user= ip=1.2.3.4 end", []string{"srcip=1.2.3.4", "dstuser=bob", "id=7"}},
+		{100, "h", "acc id=7 user=alice ip= end", []string{"srcip=1.2.3.4", "dstuser=alice", "id=7"}},
+		{110, "other", "acc id=7 user= ip= end", []string{"srcip=", "dstuser=", "id=7"}},
+		{120, "h", "acc id=8 user= ip= end", []string{"srcip=", "dstuser=", "id=8"}},
 		// Stored values are sticky: bob, not alice.
-		{130, "h", "acc id=7 user= ip=", []string{"srcip=1.2.3.4", "dstuser=bob", "id=7"}},
+		{130, "h", "acc id=7 user= ip= end", []string{"srcip=1.2.3.4", "dstuser=bob", "id=7"}},
 		// 121 s after the last update the entry has expired.
-		{251, "h", "acc id=7 user= ip=", []string{"srcip=", "dstuser=", "id=7"}},
-		{260, "h", "acc id=9 user=" + long + " ip=", []string{"srcip=", "dstuser=" + long, "id=9"}},
-		{261, "h", "acc id=9 user= ip=", []string{"srcip=", "dstuser=", "id=9"}},
+		{251, "h", "acc id=7 user= ip= end", []string{"srcip=", "dstuser=", "id=7"}},
+		{260, "h", "acc id=9 user=" + long + " ip= end", []string{"srcip=", "dstuser=" + long, "id=9"}},
+		{261, "h", "acc id=9 user= ip= end", []string{"srcip=", "dstuser=", "id=9"}},
 	}
 	for i, step := range steps {
 		ev := newEvent(step.log, "", false)
@@ -195,7 +198,7 @@ func TestPlugins(t *testing.T) {
 		{"sonicwall ids", "-", `id=firewall sn=000SERIAL time="2007-01-03 14:48:07" fw=1.1.1.1 pri=1 c=32 m=30 msg="Administrator login denied due to bad credentials" n=7 src=2.2.2.2:36701:WAN dst=1.1.1.1:50000:WAN`,
 			"sonicwall||ids", []string{"srcip=2.2.2.2", "srcport=36701", "dstip=1.1.1.1", "dstport=50000", "id=30", "status=1"}},
 		{"sonicwall proxy", "-", `id=firewall sn=X pri=6 c=1024 m=97 n=1 src=2.2.2.2:36701:WAN dst=1.1.1.1:80:WAN result=403 dstname=example.com arg=/index.html`,
-			"sonicwall||squid", []string{"srcip=2.2.2.2", "srcport=36701", "dstip=1.1.1.1", "dstport=80", "id=403", "url=example.com/index.html", "status=6"}},
+			"sonicwall||squid", []string{"srcip=2.2.2.2", "srcport=36701", "dstip=1.1.1.1", "dstport=80", "id=403", "status=6", "url=example.com/index.html"}},
 		{"sonicwall unparsed", "-", `id=firewall sn=X nothing else`, "sonicwall||syslog", nil},
 		{"ossec alert without rules", "ossec", "Alert Level: 3; Rule: 5715 - x; Location: a; srcip: 1.1.1.1; l", "ossec-alert||ossec-alert", nil},
 	})
@@ -205,7 +208,7 @@ func TestOSSECAlert(t *testing.T) {
 	s, _ := loadFiles(t, "plugins.xml")
 	st := NewState()
 	st.RuleExists = func(id string) bool { return id == "5715" }
-	ev := newEvent("Alert Level: 3; Rule: 5715 - sshd: authentication success.; Location: (agent1) 10.0.0.1->/var/log/secure; srcip: 10.0.0.2; user: root; Feb 10 sshd[1]: Accepted", "ossec", true)
+	ev := newEvent("Alert Level: 3; Rule: 5715 - sshd: authentication success.; Location: (agent1) 10.0.0.1->/var/log/secure; srcip: 10.0.0.2; user: root;  Feb 10 sshd[1]: Accepted", "ossec", true)
 	s.Decode(ev, st)
 	if id, ok := st.GeneratedRule(); !ok || id != "5715" {
 		t.Errorf("generated rule = %q, %v", id, ok)
@@ -229,10 +232,10 @@ func TestOSSECAlert(t *testing.T) {
 	}
 }
 
-// TestRetypeSticks checks that a type written by a plugin into the
-// reporting decoder stays for later events of the session, as analysisd
-// writes it into the shared decoder.
-func TestRetypeSticks(t *testing.T) {
+// TestRetype checks that a type-rewriting plugin in a child without
+// prematch changes the type of the parent, which reports the event, and
+// that the change belongs to the session's State.
+func TestRetype(t *testing.T) {
 	path := writeDecoders(t, `<decoder name="sw"><prematch>^sw </prematch></decoder>
 <decoder name="sw-any"><parent>sw</parent><prematch offset="after_parent">^plain</prematch></decoder>
 <decoder name="sw-plug"><parent>sw</parent><plugin_decoder>SonicWall_Decoder</plugin_decoder></decoder>`)
@@ -241,27 +244,35 @@ func TestRetypeSticks(t *testing.T) {
 		t.Fatal(errs)
 	}
 	st := NewState()
-	first := newEvent("sw plain", "", false)
-	s.Decode(first, st)
-	if first.Decoder.Type != TypeSyslog {
-		t.Fatalf("type %q", first.Decoder.Type)
+	steps := []struct{ log, want string }{
+		{"sw plain", "sw|sw|syslog"},
+		{"sw pri=1 c=32 m=5 src=1.1.1.1:1:X dst=2.2.2.2:2:", "sw||ids"},
+		{"sw plain", "sw|sw|syslog"}, // another reporter, untouched
+		{"sw pri=1 c=2 m=98 src=1.1.1.1:1:X dst=2.2.2.2:2:", "sw||firewall"},
+		{"sw other", "sw||syslog"},
 	}
-	ev := newEvent("sw pri=1 c=32 m=5 src=1.1.1.1:1:X dst=2.2.2.2:2:", "", false)
-	s.Decode(ev, st)
-	if ev.Decoder.Name != "sw" || ev.Decoder.Type != TypeIDS {
-		t.Fatalf("decoder %s", decoderOf(ev))
+	for _, step := range steps {
+		ev := newEvent(step.log, "", false)
+		s.Decode(ev, st)
+		if got := decoderOf(ev); got != step.want {
+			t.Errorf("%q: decoder %s, want %s", step.log, got, step.want)
+		}
 	}
-	// "sw plain" selects sw-any (its own decoder); a line that selects the
-	// plugin child without running... the parent keeps the ids type.
-	ev = newEvent("sw other", "", false)
-	s.Decode(ev, st)
-	if ev.Decoder.Type != TypeSyslog {
-		t.Errorf("plugin ran again and reset the type to syslog, got %q", ev.Decoder.Type)
+	if len(st.retyped) != 1 {
+		t.Errorf("retyped = %v", st.retyped)
 	}
-	// A fresh session starts from the loaded type.
-	ev = newEvent("sw plain", "", false)
+	ev := newEvent("sw plain", "", false)
 	s.Decode(ev, NewState())
-	if ev.Decoder.Type != TypeSyslog {
-		t.Errorf("fresh state type %q", ev.Decoder.Type)
+	if ev.Decoder.Type != TypeSyslog || s.nopn[0].dec.info.Type != TypeSyslog {
+		t.Error("a fresh state or the set itself saw the session's type change")
 	}
+}
+
+func TestOSSECDialect(t *testing.T) {
+	s, _ := loadFiles(t, "ossec.xml")
+	runDecodeCases(t, s, []decodeCase{
+		{"pcre2 elements and offsets", "osxd", "AUTH: user=bob from=1.2.3.4", "osx|osx|syslog", []string{"srcip=1.2.3.4", "dstuser=bob"}},
+		{"pcre2 program name is case-sensitive", "OSX", "AUTH: user=bob from=1.2.3.4", "", nil},
+		{"pcre2 prematch", "osx", "auth: user=bob", "", nil},
+	})
 }

@@ -1,6 +1,7 @@
 package decoders
 
 import (
+	"bytes"
 	"slices"
 	"sort"
 	"strings"
@@ -104,11 +105,15 @@ func (x *pnIndex) candidates(pn string, st *State) []int32 {
 type nopnIndex struct {
 	byFirst [256][]int32 // merged, ordered candidates per first byte
 	empty   []int32      // candidates for an empty log
+	// needs[i] lists, per alternative of node i's prematch, a lowercased
+	// literal the log must contain; nil when unknown.
+	needs [][][]byte
 }
 
 func buildNOPNIndex(list []*topNode) nopnIndex {
-	var x nopnIndex
+	x := nopnIndex{needs: make([][][]byte, len(list))}
 	for i, t := range list {
+		x.needs[i] = requiredLiterals(t.dec.prematch)
 		first, ok := firstBytes(t.dec.prematch)
 		if !ok {
 			x.empty = append(x.empty, int32(i))
@@ -128,6 +133,98 @@ func (x *nopnIndex) candidates(log string) []int32 {
 		return x.empty
 	}
 	return x.byFirst[log[0]]
+}
+
+// mayMatch applies node i's literal filter to log; lower is the log in
+// ASCII lower case, built on first use.
+func (x *nopnIndex) mayMatch(i int32, log string, st *State, lowered *bool) bool {
+	needs := x.needs[i]
+	if needs == nil {
+		return true
+	}
+	if !*lowered {
+		st.lower = appendLower(st.lower[:0], log)
+		*lowered = true
+	}
+	for _, lit := range needs {
+		if bytes.Contains(st.lower, lit) {
+			return true
+		}
+	}
+	return false
+}
+
+// requiredLiterals returns, for an OS_Regex pattern, the longest literal run
+// of each alternative (lowercased: OS_Regex compares case-insensitively).
+// Any match of the pattern contains one of them. It returns nil when an
+// alternative has no literal of at least two bytes.
+func requiredLiterals(p *osregex.Pattern) [][]byte {
+	if p == nil || p.Kind() != osregex.OSRegex {
+		return nil
+	}
+	var out [][]byte
+	for _, alt := range splitOSRegex(p.String()) {
+		lit := longestLiteral(alt)
+		if len(lit) < 2 {
+			return nil
+		}
+		out = append(out, appendLower(nil, string(lit)))
+	}
+	return out
+}
+
+// longestLiteral tokenizes one OS_Regex alternative and returns its longest
+// run of consecutive literal bytes. Class tokens, their quantifiers and
+// group parentheses end a run.
+func longestLiteral(alt string) []byte {
+	var best, cur []byte
+	cut := func() {
+		if len(cur) > len(best) {
+			best = cur
+		}
+		cur = nil
+	}
+	i := 0
+	if strings.HasPrefix(alt, "^") {
+		i = 1
+	}
+	end := len(alt)
+	if end > i && alt[end-1] == '$' && (end < 2 || alt[end-2] != '\\') {
+		end-- // the end anchor
+	}
+	for i < end {
+		c := alt[i]
+		switch {
+		case c == '(' || c == ')':
+			cut()
+			i++
+		case c == '\\' && i+1 < end:
+			e := alt[i+1]
+			i += 2
+			switch e {
+			case '\\', '(', ')', '$', '|', '<':
+				cur = append(cur, e)
+			case 't':
+				cur = append(cur, '\t')
+			default: // a class; a following + or * is its quantifier
+				cut()
+				if i < end && (alt[i] == '+' || alt[i] == '*') {
+					i++
+				}
+			}
+		case c == '\\':
+			cut()
+			i++
+		case (c == '+' || c == '*') && len(cur) == 0:
+			// After a group or at the start: not known to be a literal.
+			i++
+		default:
+			cur = append(cur, c)
+			i++
+		}
+	}
+	cut()
+	return best
 }
 
 // firstBytes finds the set of bytes a match of an anchored prematch must

@@ -176,11 +176,8 @@ func (l *loader) fail(r *rawDecoder, pos xmlconf.Pos, format string, args ...any
 func (l *loader) element(r *rawDecoder, el *xmlconf.Node) {
 	d := r.d
 	name := strings.ToLower(el.Name)
-	// <type> is the one element analysisd compares case-sensitively.
-	if el.Name == "type" {
-		name = "type"
-	} else if name == "type" {
-		name = el.Name
+	if name == "type" && el.Name != "type" {
+		name = "" // the one element analysisd matches case-sensitively
 	}
 	switch name {
 	case "parent":
@@ -233,9 +230,7 @@ func (l *loader) element(r *rawDecoder, el *xmlconf.Node) {
 }
 
 // noAttrs rejects attributes on elements that take none.
-func (l *loader) noAttrs(r *rawDecoder, el *xmlconf.Node) bool {
-	return l.allowAttrs(r, el)
-}
+func (l *loader) noAttrs(r *rawDecoder, el *xmlconf.Node) bool { return l.allowAttrs(r, el) }
 
 // allowAttrs rejects any attribute of el whose name is not listed.
 func (l *loader) allowAttrs(r *rawDecoder, el *xmlconf.Node, names ...string) bool {
@@ -708,10 +703,29 @@ func prepareVariants(t *topNode) {
 	}
 }
 
-// Has reports whether a decoder block with this own name was loaded.
+// InternalNames are the decoders analysisd implements in C (syscheck,
+// rootcheck, syscollector, …). They are registered with the decoder names,
+// so rules may name them in <decoded_as>; gossec never produces them from
+// log lines.
+var InternalNames = []string{
+	"rootcheck", "syscheck_integrity_changed", "syscheck_new_entry", "syscheck_deleted",
+	"syscheck_registry_key_modified", "syscheck_registry_key_added", "syscheck_registry_key_deleted",
+	"syscheck_registry_value_modified", "syscheck_registry_value_added", "syscheck_registry_value_deleted",
+	"hostinfo_new", "hostinfo_modified", "syscollector", "ciscat", "windows_eventchannel", "sca",
+}
+
+// Has reports whether a decoder with this own name exists: a loaded block
+// or one of InternalNames (names compare exactly).
 func (s *Set) Has(name string) bool {
-	_, ok := s.nameSet[name]
-	return ok
+	if _, ok := s.nameSet[name]; ok {
+		return true
+	}
+	for _, n := range InternalNames {
+		if n == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Names returns every decoder name (own names), sorted.

@@ -123,8 +123,9 @@ func TestLoadWarnings(t *testing.T) {
   <order>id</order>
   <program_name type="bogus">w</program_name>
 </decoder>
+<decoder name="v"><prematch>^v</prematch></decoder>
 <decoder name="w-child">
-  <parent>w</parent>
+  <parent>v</parent>
   <prematch offset="later">^w </prematch>
   <json_null_field>empty</json_null_field>
   <json_array_structure>list</json_array_structure>
@@ -140,9 +141,9 @@ func TestLoadWarnings(t *testing.T) {
 		`:3:3: decoder "w": invalid offset "after_nothing" in <regex>; ignored`,
 		`:3:3: decoder "w": invalid type "perl" in <regex>; using osregex`,
 		`:5:3: decoder "w": invalid type "bogus" in <program_name>; using osmatch`,
-		`:9:3: decoder "w-child": invalid offset "later" in <prematch>; ignored`,
-		`:10:3: decoder "w-child": json_null_field "empty" is deprecated`,
-		`:11:3: decoder "w-child": invalid json_array_structure "list"`,
+		`:10:3: decoder "w-child": invalid offset "later" in <prematch>; ignored`,
+		`:11:3: decoder "w-child": json_null_field "empty" is deprecated`,
+		`:12:3: decoder "w-child": invalid json_array_structure "list"`,
 	}
 	if len(warns) != len(want) {
 		t.Fatalf("warnings:\n%s", strings.Join(warns, "\n"))
@@ -154,7 +155,7 @@ func TestLoadWarnings(t *testing.T) {
 	}
 	// The fallbacks apply: the osmatch prematch became OS_Regex and the
 	// invalid regex offset was dropped.
-	ev := newEvent("w abc", "", false)
+	ev := newEvent("w abc", "w", true)
 	s.Decode(ev, NewState())
 	if v, _ := ev.Get(idField); v != "abc" {
 		t.Errorf("id = %q", v)
@@ -163,11 +164,11 @@ func TestLoadWarnings(t *testing.T) {
 
 func TestNamesAndHas(t *testing.T) {
 	s, _ := loadFiles(t, "features.xml")
-	if !s.Has("quiet-child") || !s.Has("prog") || s.Has("Prog") || s.Has("nothing") {
+	if !s.Has("quiet-child") || !s.Has("prog") || !s.Has("syscheck_new_entry") || s.Has("Prog") || s.Has("nothing") {
 		t.Error("Has is wrong")
 	}
 	names := s.Names()
-	if len(names) == 0 || names[0] != "acc" || !strings.Contains(strings.Join(names, ","), "fields-a,fts") == false {
+	if len(names) == 0 || names[0] != "acc" || strings.Contains(strings.Join(names, ","), "syscheck") {
 		t.Errorf("names = %v", names)
 	}
 	for i := 1; i < len(names); i++ {
@@ -190,5 +191,37 @@ func TestWazuhListShapes(t *testing.T) {
 	}
 	if got := len(s.Names()); got != 633 {
 		t.Errorf("%d distinct names, want 633", got)
+	}
+	// Children: distinct blocks, those with prematch, distinct parents and
+	// same-name chains (groups of blocks sharing parent and own name).
+	seen := map[*decoder]bool{}
+	parents := map[string]bool{}
+	groups := map[[2]string]int{}
+	withPrematch := 0
+	for _, list := range [][]*topNode{s.pn, s.nopn} {
+		for _, top := range list {
+			for _, c := range top.children {
+				if seen[c] {
+					continue
+				}
+				seen[c] = true
+				parents[c.parent] = true
+				groups[[2]string{c.parent, c.ownName}]++
+				if c.prematch != nil {
+					withPrematch++
+				}
+			}
+		}
+	}
+	chains, chained := 0, 0
+	for _, n := range groups {
+		if n > 1 {
+			chains++
+			chained += n
+		}
+	}
+	if len(seen) != 1360 || withPrematch != 403 || len(parents) != 131 || chains != 83 || chained != 968 {
+		t.Errorf("children %d (with prematch %d), parents %d, chains %d of %d blocks; want 1360 (403), 131, 83 of 968",
+			len(seen), withPrematch, len(parents), chains, chained)
 	}
 }

@@ -71,9 +71,6 @@ func loadOSSEC(t testing.TB) *Set {
 
 func TestLoadWazuhRuleset(t *testing.T) {
 	s := loadWazuh(t)
-	if got := len(s.pn); got != 109+ /* test decoders */ 0 && got < 109 {
-		t.Errorf("pn list has %d nodes", got)
-	}
 	t.Logf("pn %d nopn %d names %d", len(s.pn), len(s.nopn), len(s.Names()))
 }
 

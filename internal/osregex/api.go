@@ -94,6 +94,12 @@ func (p *Pattern) MatchString(s string) bool { return p.impl.match(s) }
 // offset in s where the text "after" the match starts as decoders use it for
 // prematch / after_regex offsets, with OS_Regex's end-pointer quirk applied,
 // clamped to len(s). OS_Match returns no captures and end = len(s).
+//
+// For OS_Regex, Find behaves like the C engine compiled with
+// OS_RETURN_SUBSTRING (decoder <regex>); MatchString and FindEnd like it
+// compiled without (rule elements, <prematch>). caps is grown only when
+// its capacity is too small, so a reused buffer makes Find allocation-free
+// for OS_Match and OS_Regex. Subjects are cut at their first NUL byte.
 func (p *Pattern) Find(s string, caps []int) (out []int, end int, ok bool) {
 	return p.impl.find(s, caps)
 }

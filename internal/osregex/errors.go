@@ -12,8 +12,7 @@ const (
 	// ErrInvalidEscape: OS_Regex '\' followed by a character that is not one
 	// of d w s p D W S . t \ ( ) $ | < (or by nothing).
 	ErrInvalidEscape ErrorCode = iota + 1
-	// ErrParenthesis: OS_Regex parentheses nested, unbalanced, or a '|'
-	// inside a group.
+	// ErrParenthesis: OS_Regex parentheses nested or unbalanced.
 	ErrParenthesis
 	// ErrTooLong: pattern longer than MaxPatternLen bytes.
 	ErrTooLong
@@ -21,6 +20,8 @@ const (
 	ErrSyntax
 	// ErrKind: unknown dialect.
 	ErrKind
+	// ErrAltInGroup: OS_Regex '|' inside parentheses.
+	ErrAltInGroup
 )
 
 // MaxPatternLen is OS_PATTERN_MAXSIZE: longer OS_Regex / OS_Match patterns
@@ -32,7 +33,9 @@ func (c ErrorCode) String() string {
 	case ErrInvalidEscape:
 		return "invalid escape"
 	case ErrParenthesis:
-		return "invalid parenthesis"
+		return "nested or unbalanced parenthesis"
+	case ErrAltInGroup:
+		return "'|' inside parentheses"
 	case ErrTooLong:
 		return "pattern too long"
 	case ErrSyntax:

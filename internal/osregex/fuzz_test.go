@@ -29,7 +29,7 @@ func FuzzOSMatch(f *testing.F) {
 	f.Fuzz(func(t *testing.T, pat, s string) {
 		p, err := Compile(OSMatch, pat)
 		if err != nil {
-			if len(pat) <= MaxPatternLen {
+			if len(cString(pat)) <= MaxPatternLen {
 				t.Fatalf("Compile(%q): %v", pat, err)
 			}
 			return

@@ -25,11 +25,11 @@ type osMatch struct {
 }
 
 func compileOSMatch(pattern string) (*osMatch, error) {
-	if len(pattern) > MaxPatternLen {
+	p := cString(pattern)
+	if len(p) > MaxPatternLen {
 		return nil, &Error{Kind: OSMatch, Code: ErrTooLong, Pattern: pattern}
 	}
 	m := &osMatch{}
-	p := cString(pattern)
 	if len(p) > 0 && p[0] == '!' {
 		m.negate = true
 		p = p[1:]

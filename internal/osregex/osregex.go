@@ -1,5 +1,7 @@
 package osregex
 
+import "strings"
+
 // OS_Regex. The matcher below is a port, element by element, of the OSSEC
 // scanner: it is not a backtracking regex engine and must not be "fixed".
 // Its shortest-match behaviour, the four restart points, the capture
@@ -151,13 +153,14 @@ type osRegex struct {
 }
 
 func compileOSRegex(pattern string) (*osRegex, error) {
-	if len(pattern) > MaxPatternLen {
-		return nil, &Error{Kind: OSRegex, Code: ErrTooLong, Pattern: pattern}
-	}
 	// The C compiler works on a C string.
 	src := cString(pattern)
+	if len(src) > MaxPatternLen {
+		return nil, &Error{Kind: OSRegex, Code: ErrTooLong, Pattern: pattern}
+	}
 	enc := make([]byte, 0, len(src))
 	depth := 0
+	lastOpen := 0    // index in src of the innermost '(' (for messages)
 	var splits []int // positions of '|' in enc
 	for i := 0; i < len(src); i++ {
 		c := src[i]
@@ -175,27 +178,33 @@ func compileOSRegex(pattern string) (*osRegex, error) {
 			i++
 			continue
 		}
+		outerOpen := lastOpen
 		switch c {
 		case '(':
 			depth++
+			lastOpen = i
 		case ')':
 			depth--
 			c = '('
 		}
 		if depth != 0 && depth != 1 {
-			return nil, &Error{Kind: OSRegex, Code: ErrParenthesis, Pattern: pattern, Fragment: src[:i+1]}
+			frag := src[:i+1]
+			if depth > 1 {
+				frag = src[outerOpen : i+1]
+			}
+			return nil, &Error{Kind: OSRegex, Code: ErrParenthesis, Pattern: pattern, Fragment: frag}
 		}
 		c = lowerTable[c]
 		if c == '|' {
 			if depth != 0 {
-				return nil, &Error{Kind: OSRegex, Code: ErrParenthesis, Pattern: pattern, Fragment: src[:i+1]}
+				return nil, &Error{Kind: OSRegex, Code: ErrAltInGroup, Pattern: pattern, Fragment: src[lastOpen : i+1]}
 			}
 			splits = append(splits, len(enc))
 		}
 		enc = append(enc, c)
 	}
 	if depth != 0 {
-		return nil, &Error{Kind: OSRegex, Code: ErrParenthesis, Pattern: pattern, Fragment: "("}
+		return nil, &Error{Kind: OSRegex, Code: ErrParenthesis, Pattern: pattern, Fragment: src[lastOpen:]}
 	}
 	re := &osRegex{alts: make([]rxAlt, 0, len(splits)+1)}
 	start := 0
@@ -247,10 +256,8 @@ func newAlt(raw []byte) rxAlt {
 
 // cString cuts s at its first NUL, as the C engine would see it.
 func cString(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0 {
-			return s[:i]
-		}
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return s[:i]
 	}
 	return s
 }

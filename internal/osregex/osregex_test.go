@@ -67,22 +67,77 @@ func TestOSRegexVerified(t *testing.T) {
 	}
 }
 
+// TestOSRegexUpstreamExamples holds pattern/subject pairs that upstream's
+// own os_regex example and unit-test data expect to match, with the
+// captures and end pointers those tests assert where they assert them.
+func TestOSRegexUpstreamExamples(t *testing.T) {
+	const snort = `^\S+ [(\d+:\d+:\d+)] \.+ (\d+.\d+.\d+.\d+)\p*\d* -> (\d+.\d+.\d+.\d+)\p*`
+	tests := []struct {
+		pat, s string
+		caps   []string // nil: not checked
+		end    int      // -1: not checked
+	}{
+		{`\s+123`, "  123", nil, -1},
+		{`\s*123`, "123", nil, -1},
+		{`\s123`, " 123", nil, -1},
+		{`\w+\s+\w+`, "a 1", nil, -1},
+		{`\w+\d+\w+\s+`, "ab12fb12fd12 ", nil, -1},
+		{`^\s*\w\s*\w+`, "a   l a  a", nil, -1},
+		{`^su\S*: BAD su`, "su: BAD SU dcid to root on /dev/ttyp0", nil, -1},
+		{`^su\s*: BAD su`, "su: BAD SU dcid to root on /dev/ttyp0", nil, -1},
+		{`^abc\sabc`, "abc abcd", nil, -1},
+		{`^abc\s\s*abc`, "abc abcd", nil, -1},
+		{`^\s+\sl`, "     lala", nil, -1},
+		{`^\s*\sl`, "     lala", nil, -1},
+		{`^\s\s+l`, "     lala", nil, -1},
+		{`^\s+\s l`, "     lala", nil, -1},
+		{`test123test\d+`, "test123test123", nil, -1},
+		{`^kernel: \S+ \.+ SRC=\S+ DST=\S+ \.+ PROTO=\w+ SPT=\d+ DPT=\d+ `, "kernel: IPTABLE IN=eth0 OUT= MAC=ff:ff:ff:ff:ff:ff:00:03:93:db:2e:b4:08:00 SRC=10.4.11.40 DST=255.255.255.255 LEN=180 TOS=0x00 PREC=0x00 TTL=64 ID=4753 PROTO=UDP SPT=49320 DPT=2222 LEN=160", nil, -1},
+		{`test (\w+)la`, "test abclala", nil, -1},
+		{`(\w+) (\w+)`, "wofl wofl", nil, -1},
+		{snort, "snort: [1:469:3] ICMP PING NMAP [Classification: Attempted Information Leak] [Priority: 2]: {ICMP} 10.4.12.26 -> 10.4.10.231", nil, -1},
+		{snort, "snort: [1:1420:11] SNMP trap tcp [Classification: Attempted Information Leak] [Priority: 2]: {TCP} 10.4.12.26:37020 -> 10.4.10.231:162", nil, -1},
+		{snort, "snort: [1:590:12] RPC portmap ypserv request UDP [Classification: Decode of an RPC Query] [Priority: 2]: {UDP} 10.4.11.94:669 -> 10.4.3.20:111", nil, -1},
+		{`^(\d+)-(\d+)-(\d+) (\d+):(\d+):(\d\d)$`, "2018-01-01 00:00:00", []string{"2018", "01", "01", "00", "00", "00"}, -1},
+		{`^hi (\w\w\w\w\w)`, "hi wazuh", []string{"wazuh"}, len("hi wazuh")},
+		{`^(\w+) (\w+) (\w+) (\w+) (\w+) (\w+) (\w+) (\w+) (\w+) (\w+)`, "f1 f2 f3 f4 f5 f6 f7 f8 f9 f10", []string{"f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10"}, -1},
+		{`^hi (\w+).`, "hi wazuh.bye", []string{"wazuh"}, len("hi wazuh.")},
+	}
+	for _, tt := range tests {
+		p := MustCompile(OSRegex, tt.pat)
+		caps, end, ok := p.Find(tt.s, nil)
+		if !ok || !p.MatchString(tt.s) {
+			t.Errorf("%q does not match %q", tt.pat, tt.s)
+			continue
+		}
+		if tt.caps != nil {
+			if got := capsOf(tt.s, caps); strings.Join(got, "|") != strings.Join(tt.caps, "|") {
+				t.Errorf("%q on %q: caps %q, want %q", tt.pat, tt.s, got, tt.caps)
+			}
+		}
+		if tt.end >= 0 && end != tt.end {
+			t.Errorf("%q on %q: end %d, want %d", tt.pat, tt.s, end, tt.end)
+		}
+	}
+}
+
 func TestOSRegexCompileErrors(t *testing.T) {
 	tests := []struct {
 		pat  string
 		code ErrorCode
 		frag string
 	}{
-		{`a(b|c)`, ErrParenthesis, ""},
+		{`a(b|c)`, ErrAltInGroup, "(b|"},
 		{`\-`, ErrInvalidEscape, `\-`},
 		{`a\-b`, ErrInvalidEscape, `\-`},
 		{`\/`, ErrInvalidEscape, `\/`},
 		{`\n`, ErrInvalidEscape, `\n`},
 		{`\[`, ErrInvalidEscape, `\[`},
 		{`abc\`, ErrInvalidEscape, `\`},
-		{`((a))`, ErrParenthesis, ""},
+		{`((a))`, ErrParenthesis, "(("},
+		{`x(a(b))`, ErrParenthesis, "(a("},
 		{`a)`, ErrParenthesis, ""},
-		{`(a`, ErrParenthesis, ""},
+		{`x(a`, ErrParenthesis, "(a"},
 		{strings.Repeat("a", MaxPatternLen+1), ErrTooLong, ""},
 	}
 	for _, tt := range tests {

@@ -38,12 +38,14 @@ type pcre2Backtrack struct {
 }
 
 func compilePCRE2(pattern string) (matcher, error) {
-	goPat := rewritePCRE2(pattern, `\x{%s}`)
+	// Compiled as a NUL-terminated string, like the other dialects.
+	src := cString(pattern)
+	goPat := rewritePCRE2(src, `\x{%s}`)
 	re, goErr := regexp.Compile(goPat)
 	if goErr == nil {
 		return &pcre2RE2{re: re}, nil
 	}
-	btPat := rewritePCRE2(pattern, "")
+	btPat := rewritePCRE2(src, "")
 	re2, err := regexp2.Compile(btPat, regexp2.None)
 	if err != nil {
 		return nil, &Error{Kind: PCRE2, Code: ErrSyntax, Pattern: pattern, Err: goErr}

@@ -1,0 +1,100 @@
+package decoders
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gossec/gossec/internal/osregex"
+)
+
+func TestLongestLiteral(t *testing.T) {
+	for _, c := range []struct{ alt, want string }{
+		{`^oscap: `, "oscap: "},
+		{`date=\S+ time=\.+ devname=\S+`, " devname="},
+		{`\d\d/\d\d/\d\d\d\d:\s*\d\d`, "/"},
+		{`a+b\d+cc`, "a+b"},
+		{`(\d+)+abc`, "abc"},
+		{`\<log>\.+\</log>`, "</log>"},
+		{`%ASA-$`, "%ASA-"},
+		{`x\$`, "x$"},
+		{`\tScan`, "\tScan"},
+	} {
+		if got := string(longestLiteral(c.alt)); got != c.want {
+			t.Errorf("%q: %q, want %q", c.alt, got, c.want)
+		}
+	}
+}
+
+func TestIndexBounds(t *testing.T) {
+	compile := func(k osregex.Kind, p string) *osregex.Pattern {
+		t.Helper()
+		re, err := osregex.Compile(k, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return re
+	}
+	// First-byte sets.
+	for _, c := range []struct {
+		kind    osregex.Kind
+		pattern string
+		bytes   string // "" = no bound
+	}{
+		{osregex.OSRegex, `^abc`, "aA"},
+		{osregex.OSRegex, `^\d+x|^Q`, "0123456789qQ"},
+		{osregex.OSRegex, `^\s`, " "},
+		{osregex.OSRegex, `^\d*x`, ""},
+		{osregex.OSRegex, `abc`, ""},
+		{osregex.OSRegex, `^abc|def`, ""},
+		{osregex.OSRegex, `^\<x`, "<"},
+		{osregex.OSRegex, `^$`, ""},
+		{osregex.PCRE2, `^abc`, "a"},
+		{osregex.PCRE2, `^a?bc`, ""},
+		{osregex.PCRE2, `^a|b`, ""},
+		{osregex.PCRE2, `(?i)^a`, ""},
+	} {
+		set, ok := firstBytes(compile(c.kind, c.pattern))
+		var got strings.Builder
+		if ok {
+			for b := 0; b < 256; b++ {
+				if set[b] {
+					got.WriteByte(byte(b))
+				}
+			}
+		}
+		if sortString(got.String()) != sortString(c.bytes) {
+			t.Errorf("%s %q: first bytes %q, want %q", c.kind, c.pattern, got.String(), c.bytes)
+		}
+	}
+	// Program-name literals.
+	for _, c := range []struct {
+		pattern       string
+		exact, prefix string
+		ok            bool
+	}{
+		{`^sshd$`, "sshd", "", true},
+		{`^Sshd`, "", "sshd", true},
+		{`^su$|^sudo`, "su", "sudo", true},
+		{`sshd`, "", "", false},
+		{`^a|`, "", "", false},
+		{`!^a$`, "", "", false},
+		{``, "", "", false},
+	} {
+		exact, prefix, ok := osmatchLiterals(compile(osregex.OSMatch, c.pattern))
+		if ok != c.ok || strings.Join(exact, ",") != c.exact || strings.Join(prefix, ",") != c.prefix {
+			t.Errorf("%q: %v %v %v", c.pattern, exact, prefix, ok)
+		}
+	}
+}
+
+func sortString(s string) string {
+	b := []byte(s)
+	for i := range b {
+		for j := i + 1; j < len(b); j++ {
+			if b[j] < b[i] {
+				b[i], b[j] = b[j], b[i]
+			}
+		}
+	}
+	return string(b)
+}
