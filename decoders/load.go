@@ -15,6 +15,9 @@ import (
 // LoadOptions tunes Load.
 type LoadOptions struct {
 	Warn func(pos xmlconf.Pos, msg string) // load warnings (may be nil)
+	// ReadFile reads a decoder file; nil reads from the disk. The engine
+	// uses it for the ruleset embedded in the binary.
+	ReadFile func(path string) ([]byte, error)
 }
 
 // maxExpr bounds the concatenated text of one decoder element (analysisd's
@@ -70,7 +73,7 @@ func (l *loader) warnf(pos xmlconf.Pos, format string, args ...any) {
 }
 
 func (l *loader) loadFile(path string) {
-	nodes, err := xmlconf.ParseFile(path)
+	nodes, err := parseFile(path, l.opt.ReadFile)
 	if err != nil {
 		var xe *xmlconf.Error
 		if !errors.As(err, &xe) {
@@ -730,3 +733,15 @@ func (s *Set) Has(name string) bool {
 
 // Names returns every decoder name (own names), sorted.
 func (s *Set) Names() []string { return append([]string(nil), s.names...) }
+
+// parseFile reads a file through read (the disk when nil) and parses it.
+func parseFile(path string, read func(string) ([]byte, error)) ([]*xmlconf.Node, error) {
+	if read == nil {
+		return xmlconf.ParseFile(path)
+	}
+	data, err := read(path)
+	if err != nil {
+		return nil, err
+	}
+	return xmlconf.Parse(path, data)
+}

@@ -40,8 +40,8 @@ func BenchmarkMatch(b *testing.B) {
 		if len(errs) > 0 {
 			b.Fatal(errs)
 		}
-		ev := mkEvent("pam_unix(sshd:session): session opened for user root by (uid=0)",
-			withDecoder("pam", "syslog"), withProgram("sshd"), withStatic(event.DstUser, "root"))
+		ev := mkEvent("Connection closed by 10.0.0.1 port 22",
+			withDecoder("sshd", "syslog"), withProgram("sshd"), withStatic(event.SrcIP, "10.0.0.1"))
 		benchMatch(b, tree, ev, true)
 	})
 	b.Run("wazuh-alert", func(b *testing.B) {

@@ -94,3 +94,35 @@ func TestLoadWarnings(t *testing.T) {
 		}
 	}
 }
+
+func TestReadFileOption(t *testing.T) {
+	files := map[string]string{"mem/a.xml": base, "mem/b.xml": group(`<rule id="100" level="3"><if_sid>1</if_sid><description>x</description></rule>`)}
+	read := func(p string) ([]byte, error) {
+		if s, ok := files[p]; ok {
+			return []byte(s), nil
+		}
+		return nil, errors.New("no such file")
+	}
+	tree, errs := Load([]string{"mem/a.xml", "mem/b.xml"}, LoadOptions{ReadFile: read})
+	if len(errs) != 0 || tree.Rule(100) == nil {
+		t.Fatalf("errs %v", errs)
+	}
+	if tree.Rule(100).Pos.File != "mem/b.xml" {
+		t.Errorf("pos %v", tree.Rule(100).Pos)
+	}
+	_, errs = Load([]string{"mem/missing.xml"}, LoadOptions{ReadFile: read})
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `"mem/missing.xml"`) {
+		t.Errorf("errs %v", errs)
+	}
+}
+
+func TestXMLErrorPositioned(t *testing.T) {
+	res := loadXML(t, LoadOptions{}, `<group name="x"><rule id="1" level="0">`)
+	if len(res.errs) != 1 {
+		t.Fatalf("errs %v", res.errs)
+	}
+	var xe *xmlconf.Error
+	if !errors.As(res.errs[0], &xe) || !strings.Contains(res.errs[0].Error(), "a_rules.xml:") {
+		t.Errorf("error %q is not positioned", res.errs[0])
+	}
+}

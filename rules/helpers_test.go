@@ -86,7 +86,9 @@ func withProgram(p string) evOpt {
 func withDecoder(name, typ string, fts ...string) evOpt {
 	return func(e *event.Event) { e.Decoder = &event.DecoderInfo{Name: name, Type: typ, FTS: fts} }
 }
-func at(sec int) evOpt { return func(e *event.Event) { e.Time = t0.Add(time.Duration(sec) * time.Second) } }
+func at(sec int) evOpt {
+	return func(e *event.Event) { e.Time = t0.Add(time.Duration(sec) * time.Second) }
+}
 func withAgent(id string) evOpt {
 	return func(e *event.Event) { e.AgentID = id }
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -25,6 +26,9 @@ type LoadOptions struct {
 	LogAlertLevel, EmailAlertLevel int
 	// DefaultTimeframe is analysisd.default_timeframe; 0 selects 360.
 	DefaultTimeframe int
+	// ReadFile reads a rule file; nil reads from the disk. The engine uses
+	// it for the ruleset embedded in the binary.
+	ReadFile func(path string) ([]byte, error)
 	// OSSEC selects the OSSEC 4.x reading of rule files: frequency is
 	// stored as written (so a rule fires after frequency+2 events, values
 	// 0 and 1 allowed) and <description> is optional. The *_pcre2 elements
@@ -81,13 +85,26 @@ func (l *loader) warnf(pos xmlconf.Pos, format string, args ...any) {
 }
 
 func (l *loader) loadFile(path string) {
-	roots, err := xmlconf.ParseFile(path)
-	l.loadRoots(roots, err)
+	if l.opt.ReadFile == nil {
+		l.loadRoots(xmlconf.ParseFile(path))
+		return
+	}
+	data, err := l.opt.ReadFile(path)
+	if err != nil {
+		l.errs = append(l.errs, fmt.Errorf("rules: read %q: %w", path, err))
+		return
+	}
+	l.loadRoots(xmlconf.Parse(path, data))
 }
 
 func (l *loader) loadRoots(roots []*xmlconf.Node, err error) {
 	if err != nil {
-		l.errs = append(l.errs, fmt.Errorf("rules: %w", err))
+		// A positioned parse error is reported as is (file:line:col: ...).
+		var xe *xmlconf.Error
+		if !errors.As(err, &xe) {
+			err = fmt.Errorf("rules: %w", err)
+		}
+		l.errs = append(l.errs, err)
 		return
 	}
 	for _, root := range roots {

@@ -227,7 +227,7 @@ func (m *matcher) conds3(r *Rule) bool {
 		}
 	}
 	// Quirk: a rule with check_diff never runs its if_matched_* search.
-	if r.corr.search != searchNone && !c.checkDiff {
+	if r.corr.context && r.corr.search != searchNone && !c.checkDiff {
 		return m.search(r)
 	}
 	return true

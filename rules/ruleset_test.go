@@ -97,7 +97,7 @@ func TestLoadOSSECRuleset(t *testing.T) {
 	var warns int
 	tree, errs := Load(ossecFiles(t), LoadOptions{
 		OSSEC: true,
-		Warn: func(pos xmlconf.Pos, msg string) { warns++; t.Log("warning:", pos, msg) },
+		Warn:  func(pos xmlconf.Pos, msg string) { warns++; t.Log("warning:", pos, msg) },
 	})
 	for _, e := range errs {
 		t.Error(e)

@@ -7,7 +7,7 @@ import (
 // Config holds the settings of a State.
 type Config struct {
 	LogAlertLevel   int  // alerts.log_alert_level; 0 selects 1
-	EmailAlertLevel int  // alerts.email_alert_level; 0 selects 12
+	EmailAlertLevel int  // alerts.email_alert_level; kept for symmetry: the mail flag is set at load (LoadOptions)
 	MemorySize      int  // analysisd memory_size (events kept for correlation); 0 selects 8192
 	Logtest         bool // wazuh-logtest behaviour for ignore and the ignore store
 }

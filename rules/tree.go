@@ -2,7 +2,6 @@ package rules
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/gossec/gossec/internal/osregex"
 	"github.com/gossec/gossec/internal/xmlconf"
@@ -77,51 +76,88 @@ func (l *loader) addChild(n *xmlconf.Node, r *Rule) bool {
 	case r.ifGroup != "":
 		return l.addByGroup(n, r)
 	}
-	for _, nd := range l.t.top {
-		if nd.rule.Category == r.Category {
-			nd.children = insertNode(nd.children, r)
-			return true
-		}
+	if l.addByCategory(r) > 0 {
+		return true
 	}
 	l.warnf(n.Pos, "category %q not found: rule %d skipped", r.Category, r.ID)
 	return false
 }
 
-// sidTokens splits an if_sid list on commas and spaces.
-func sidTokens(s string) []string {
-	return strings.FieldsFunc(s, func(c rune) bool { return c == ',' || c == ' ' || c == '\n' })
-}
-
+// addBySid places r under the rules listed in if_sid, reading the list
+// the way OS_AddChild does: ids separated by ',' or ' '; the end of the
+// text right after a separator reads as id 0, which places the rule by
+// category (quirk); any other character stops the list.
 func (l *loader) addBySid(n *xmlconf.Node, r *Rule) bool {
-	found := 0
-	for _, tok := range sidTokens(r.ifSid) {
-		id, err := strconv.Atoi(tok)
-		if err != nil {
-			l.warnf(n.Pos, "invalid if_sid %q in rule %d", tok, r.ID)
-			continue
+	s := r.ifSid
+	added, inID := false, false
+	for i := 0; i <= len(s); i++ {
+		var c byte
+		if i < len(s) {
+			c = s[i]
 		}
-		var parent *node
-		walk(l.t.top, func(nd *node) bool {
-			if nd.rule.ID == id {
-				parent = nd
+		switch {
+		case c == ',' || c == ' ':
+			inID = false
+		case c >= '0' && c <= '9' || c == 0:
+			if inID {
+				continue
+			}
+			inID = true
+			id := atoi(s[i:])
+			if l.addUnderSid(l.t.top, id, r) > 0 {
+				added = true
+				continue
+			}
+			if r.ifMatchedSid != 0 {
+				l.warnf(n.Pos, "signature id %d not found: rule %d skipped (if_matched_sid)", id, r.ID)
 				return false
 			}
-			return true
-		})
-		if parent == nil {
 			l.warnf(n.Pos, "signature id %d not found: invalid if_sid in rule %d", id, r.ID)
-			continue
+		default:
+			l.warnf(n.Pos, "invalid character in if_sid %q of rule %d", s, r.ID)
+			if !added {
+				l.warnf(n.Pos, "rule %d skipped", r.ID)
+			}
+			return added
 		}
-		// The child takes the category of its (last) parent.
-		r.Category = parent.rule.Category
-		parent.children = insertNode(parent.children, r)
-		found++
 	}
-	if found == 0 {
-		l.warnf(n.Pos, "no parent found for if_sid %q: rule %d skipped", r.ifSid, r.ID)
-		return false
+	if !added {
+		l.warnf(n.Pos, "no parent found for if_sid %q: rule %d skipped", s, r.ID)
 	}
-	return true
+	return added
+}
+
+// addUnderSid is _AddtoRule for one id: a preorder walk that adds r under
+// each node with that id, except that after a hit the rest of that sibling
+// list is skipped (the C code returns from the list, while the callers
+// keep scanning theirs). Id 0 places by category. It returns the number
+// of places.
+func (l *loader) addUnderSid(list []*node, id int, r *Rule) int {
+	if id == 0 {
+		return l.addByCategory(r)
+	}
+	found := 0
+	for _, nd := range list {
+		if nd.rule.ID == id {
+			// The child takes the category of its (last) parent.
+			r.Category = nd.rule.Category
+			nd.children = insertNode(nd.children, r)
+			return found + 1
+		}
+		found += l.addUnderSid(nd.children, id, r)
+	}
+	return found
+}
+
+// addByCategory adds r under the first top-level rule of its category.
+func (l *loader) addByCategory(r *Rule) int {
+	for _, nd := range l.t.top {
+		if nd.rule.Category == r.Category {
+			nd.children = insertNode(nd.children, r)
+			return 1
+		}
+	}
+	return 0
 }
 
 func (l *loader) addByLevel(n *xmlconf.Node, r *Rule) bool {
@@ -217,6 +253,9 @@ func (l *loader) overwrite(n *xmlconf.Node, old, nw *Rule) {
 	old.Pos = nw.Pos
 	old.cond = nw.cond
 	oc, nc := &old.corr, &nw.corr
+	// The context flag is copied but not the search: an overwrite without
+	// if_matched_* turns the old search off.
+	oc.context = nc.context
 	oc.frequency, oc.timeframe, oc.global = nc.frequency, nc.timeframe, nc.global
 	oc.same, oc.different = nc.same, nc.different
 	oc.sameFields, oc.diffFields = nc.sameFields, nc.diffFields

@@ -77,7 +77,7 @@ func TestPlacement(t *testing.T) {
 		`<rule id="107" level="1"><description>default syslog</description></rule>`,
 		// if_matched_sid without if_sid is an implicit if_sid.
 		`<rule id="108" level="10"><if_matched_sid>100</if_matched_sid><description>g</description></rule>`,
-		// if_sid finds the first node of 102 only.
+		// if_sid: every node of 102 (they are in different sibling lists).
 		`<rule id="109" level="1"><if_sid>102</if_sid><description>h</description></rule>`,
 	))
 	checks := []struct {
@@ -98,8 +98,8 @@ func TestPlacement(t *testing.T) {
 	if n := countNodes(tree, 102); n != 2 {
 		t.Errorf("rule 102 has %d nodes, want 2", n)
 	}
-	if n := countNodes(tree, 109); n != 1 {
-		t.Errorf("rule 109 has %d nodes, want 1 (only the first 102)", n)
+	if n := countNodes(tree, 109); n != 2 {
+		t.Errorf("rule 109 has %d nodes, want 2", n)
 	}
 	// 105: levels >= 400 at its load: 1 (9900), 2 (9900), 101 (400), 103, 104.
 	if n := countNodes(tree, 105); n != 5 {
@@ -107,6 +107,28 @@ func TestPlacement(t *testing.T) {
 	}
 	if c := tree.Rule(106).Category; c != "firewall" {
 		t.Errorf("106 category %q", c)
+	}
+}
+
+// TestIfSidSiblingSkip: after a hit, _AddtoRule leaves the rest of that
+// sibling list, so a node of the same rule in a later sibling's subtree is
+// not a parent.
+func TestIfSidSiblingSkip(t *testing.T) {
+	tree := mustLoad(t, group(
+		`<rule id="201" level="3"><if_sid>1</if_sid><match>y</match><description>Y</description></rule>`,
+		`<rule id="202" level="5"><if_sid>1, 201</if_sid><match>x</match><description>X under 1 and 201</description></rule>`,
+		`<rule id="203" level="7"><if_sid>202</if_sid><match>z</match><description>child of X</description></rule>`,
+		`<rule id="204" level="7"><if_sid>202,</if_sid><match>w</match><description>trailing comma</description></rule>`,
+	))
+	if got := childIDs(tree, 1); !reflect.DeepEqual(got, []int{204, 202, 201}) {
+		t.Errorf("children of 1 = %v", got)
+	}
+	if n := countNodes(tree, 203); n != 1 {
+		t.Errorf("rule 203 has %d nodes, want 1", n)
+	}
+	st := NewState(tree, Config{})
+	if got := run(tree, st, mkEvent("xz"), mkEvent("yxz")); !reflect.DeepEqual(got, []int{203, 203}) {
+		t.Errorf("got %v", got)
 	}
 }
 
@@ -251,5 +273,28 @@ func TestOverwrite(t *testing.T) {
 	}
 	if id := matchID(tree, st, mkEvent("third child")); id != 102 {
 		t.Errorf("child kept: got %d", id)
+	}
+}
+
+func TestOverwriteContext(t *testing.T) {
+	rules := group(
+		`<rule id="100" level="3"><if_sid>1</if_sid><match>a</match><description>a</description></rule>`,
+		`<rule id="101" level="8"><if_matched_sid>100</if_matched_sid><match>b</match><description>b after a</description></rule>`,
+	)
+	for _, tc := range []struct {
+		name, over string
+		want       []int
+	}{
+		{"keeps search", `<rule id="101" level="9" overwrite="yes"><if_matched_sid>100</if_matched_sid><match>b</match><description>new</description></rule>`, []int{100, 100, 101}},
+		// Without if_matched_* the copied context flag is off: no search.
+		{"drops search", `<rule id="101" level="9" overwrite="yes"><if_sid>100</if_sid><match>b</match><description>new</description></rule>`, []int{101, 100, 101}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tree := mustLoad(t, rules, group(tc.over))
+			got := run(tree, NewState(tree, Config{}), mkEvent("ab"), mkEvent("a"), mkEvent("ab"))
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

@@ -52,6 +52,7 @@ func NewAnalyzer(rs *Ruleset, opt Options) *Analyzer {
 // Reset drops the session state: a fresh logtest session.
 func (a *Analyzer) Reset() {
 	a.dstate = decoders.NewState()
+	a.dstate.RuleExists = a.ruleExists
 	g := a.rs.Config.Global
 	al := a.rs.Config.Alerts
 	a.rstate = rules.NewState(a.rs.Rules, rules.Config{
@@ -77,8 +78,28 @@ func (a *Analyzer) Analyze(location, line string, tr rules.Tracer) Result {
 	ev.Time = a.opt.Clock()
 	a.predecode(ev, location, line)
 	a.rs.Decoders.Decode(ev, a.dstate)
+	if id, ok := a.dstate.GeneratedRule(); ok && !a.opt.Logtest {
+		return Result{Event: ev, Match: a.generated(id)}
+	}
 	m := a.rs.Rules.Match(ev, a.rstate, tr)
 	return Result{Event: ev, Match: m}
+}
+
+func (a *Analyzer) ruleExists(id string) bool {
+	n, err := strconv.Atoi(id)
+	return err == nil && a.rs.Rules.Rule(n) != nil
+}
+
+// generated is the result for an event that carries its own rule (an OSSEC
+// alert forwarded to us): analysisd reports that rule without walking the
+// tree; wazuh-logtest matches no rule for such events.
+func (a *Analyzer) generated(id string) rules.Result {
+	n, _ := strconv.Atoi(id)
+	r := a.rs.Rules.Rule(n)
+	if r == nil {
+		return rules.Result{}
+	}
+	return rules.Result{Rule: r, FiredTimes: 1, Alert: r.Level > 0 && r.Log}
 }
 
 func (a *Analyzer) predecode(ev *event.Event, location, line string) {

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"io/fs"
+	"os"
+	"strings"
 	"path"
 
 	decdefaults "github.com/gossec/gossec/decoders/default"
@@ -38,4 +40,12 @@ func readEmbedded(name string) ([]byte, error) {
 		return fs.ReadFile(decdefaults.FS, file)
 	}
 	return fs.ReadFile(ruledefaults.FS, file)
+}
+
+// readFile reads ruleset files, from the binary for embedded paths.
+func readFile(name string) ([]byte, error) {
+	if strings.HasPrefix(name, embeddedPrefix) {
+		return readEmbedded(name)
+	}
+	return os.ReadFile(name)
 }

@@ -45,12 +45,16 @@ func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 		return nil, errs
 	}
 	lists, errs := loadLists(files.Lists)
-	dset, derrs := decoders.Load(files.Decoders, decoders.LoadOptions{Warn: opt.Warn})
+	dset, derrs := decoders.Load(files.Decoders, decoders.LoadOptions{Warn: opt.Warn, ReadFile: readFile})
 	errs = append(errs, derrs...)
 	tree, rerrs := rules.Load(files.Rules, rules.LoadOptions{
-		Lists:         lists,
-		Warn:          opt.Warn,
-		DecoderExists: decoderExists(dset),
+		Lists:           lists,
+		Warn:            opt.Warn,
+		DecoderExists:   decoderExists(dset),
+		LogAlertLevel:   cfg.Alerts.LogAlertLevel,
+		EmailAlertLevel: cfg.Alerts.EmailAlertLevel,
+		ReadFile:        readFile,
+		OSSEC:           cfg.Ruleset.Dialect == config.OSSEC,
 	})
 	errs = append(errs, rerrs...)
 	if len(errs) > 0 {
