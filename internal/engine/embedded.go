@@ -3,8 +3,8 @@ package engine
 import (
 	"io/fs"
 	"os"
-	"strings"
 	"path"
+	"strings"
 
 	decdefaults "github.com/gossec/gossec/decoders/default"
 	"github.com/gossec/gossec/internal/config"
