@@ -712,6 +712,8 @@ func prepareVariants(t *topNode) {
 // log lines.
 var InternalNames = []string{
 	"rootcheck", "syscheck_integrity_changed", "syscheck_new_entry", "syscheck_deleted",
+	// OSSEC 4.x registers the second and third syscheck passes too.
+	"syscheck_integrity_changed_2nd", "syscheck_integrity_changed_3rd",
 	"syscheck_registry_key_modified", "syscheck_registry_key_added", "syscheck_registry_key_deleted",
 	"syscheck_registry_value_modified", "syscheck_registry_value_added", "syscheck_registry_value_deleted",
 	"hostinfo_new", "hostinfo_modified", "syscollector", "ciscat", "windows_eventchannel", "sca",

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -23,6 +24,7 @@ func Bench(args []string, s Streams) int {
 	corpus := fs.String("corpus", "", "file of log lines (one per line)")
 	ini := fs.String("ini", "", "build the corpus from the log lines of the .ini files in this folder")
 	minLines := fs.Int("lines", 1_000_000, "replay the corpus until at least this many lines were analysed")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed replay to this file")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
@@ -43,6 +45,14 @@ func Bench(args []string, s Streams) int {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
+	if *cpuProfile != "" {
+		stop, err := startProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(s.Err, "gossec bench: %v\n", err)
+			return ExitUsage
+		}
+		defer stop()
+	}
 	start := time.Now()
 	n := 0
 	for n < *minLines {
@@ -81,7 +91,7 @@ func benchCorpus(corpus, iniDir string) ([]string, error) {
 	if iniDir == "" {
 		return nil, fmt.Errorf("no corpus given")
 	}
-	cases, err := readCases([]string{iniDir}, rulesettest.Wazuh)
+	cases, err := readCases([]string{iniDir}, rulesettest.Wazuh, false)
 	if err != nil {
 		return nil, err
 	}
@@ -99,4 +109,16 @@ func peakRSSMB() float64 {
 		return 0
 	}
 	return float64(ru.Maxrss) / 1024
+}
+
+func startProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gossec/gossec/internal/engine"
 	"github.com/gossec/gossec/internal/rulesettest"
@@ -20,6 +21,7 @@ func Test(args []string, s Streams) int {
 	c.register(fs)
 	junit := fs.String("junit", "", "write a JUnit XML report to this file")
 	ossec := fs.Bool("ossec", false, "read and judge the files as OSSEC's runtests.py does")
+	geoip := fs.Bool("geoip", false, "also run *geoip.ini files found in folders (they need a GeoIP database)")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
@@ -36,7 +38,7 @@ func Test(args []string, s Streams) int {
 	if *ossec {
 		dialect = rulesettest.OSSEC
 	}
-	cases, err := readCases(fs.Args(), dialect)
+	cases, err := readCases(fs.Args(), dialect, *geoip)
 	if err != nil {
 		fmt.Fprintf(s.Err, "gossec test: %v\n", err)
 		return ExitUsage
@@ -82,7 +84,7 @@ func ruleIDs(rs *engine.Ruleset) []string {
 	return out
 }
 
-func readCases(paths []string, d rulesettest.Dialect) ([]rulesettest.Case, error) {
+func readCases(paths []string, d rulesettest.Dialect, geoip bool) ([]rulesettest.Case, error) {
 	var files []string
 	for _, p := range paths {
 		st, err := os.Stat(p)
@@ -95,7 +97,11 @@ func readCases(paths []string, d rulesettest.Dialect) ([]rulesettest.Case, error
 		}
 		m, _ := filepath.Glob(filepath.Join(p, "*.ini"))
 		sort.Strings(m)
-		files = append(files, m...)
+		for _, f := range m {
+			if geoip || !strings.HasSuffix(f, "geoip.ini") {
+				files = append(files, f)
+			}
+		}
 	}
 	var all []rulesettest.Case
 	for _, f := range files {
