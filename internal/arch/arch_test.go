@@ -1,0 +1,48 @@
+package arch
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/gossec/gossec/"
+
+// allowed lists, for each package, the project packages it may import
+// directly. A package missing here may import none.
+var allowed = map[string][]string{
+	"cmd/gossec":           {"internal/cli"},
+	"decoders":             {"internal/event", "internal/osregex", "internal/xmlconf"},
+	"rules":                {"internal/event", "internal/osregex", "internal/xmlconf", "internal/cdb"},
+	"internal/cdb":         {"internal/osregex"},
+	"internal/alert":       {"internal/event"},
+	"internal/config":      {"internal/osregex", "internal/xmlconf"},
+	"internal/rulesettest": {"internal/logtest"},
+	"internal/engine": {"decoders", "decoders/default", "rules", "rules/default", "internal/alert",
+		"internal/cdb", "internal/config", "internal/event", "internal/predecode", "internal/xmlconf"},
+	"internal/cli": {"internal/alert", "internal/config", "internal/engine", "internal/logtest",
+		"internal/rulesettest", "internal/xmlconf", "rules"},
+}
+
+func TestImportGraph(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", module+"...").Output()
+	if err != nil {
+		t.Skipf("go list unavailable: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imports, _ := strings.Cut(line, ":")
+		pkg = strings.TrimPrefix(pkg, module)
+		ok := map[string]bool{}
+		for _, a := range allowed[pkg] {
+			ok[a] = true
+		}
+		for _, imp := range strings.Fields(imports) {
+			if !strings.HasPrefix(imp, module) {
+				continue
+			}
+			if dep := strings.TrimPrefix(imp, module); !ok[dep] {
+				t.Errorf("%s imports %s, which the architecture does not allow", pkg, dep)
+			}
+		}
+	}
+}
