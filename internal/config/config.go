@@ -58,9 +58,11 @@ type Alerts struct {
 
 // Config is a whole configuration.
 type Config struct {
-	Ruleset Ruleset
-	Global  Global
-	Alerts  Alerts
+	Ruleset    Ruleset
+	Global     Global
+	Alerts     Alerts
+	LocalFiles []LocalFile
+	Remotes    []Remote
 }
 
 // Default returns the configuration used when none is given.
@@ -120,6 +122,10 @@ func (p *parser) section(n *xmlconf.Node) {
 		p.global(n)
 	case "alerts":
 		p.alerts(n)
+	case "localfile":
+		p.localfile(n)
+	case "remote":
+		p.remote(n)
 	default:
 		// Operators keep their whole ossec.conf; sections of other
 		// daemons are not errors, but they are not silently accepted

@@ -88,3 +88,84 @@ func TestOSSECDefaults(t *testing.T) {
 		t.Errorf("decoders: %s", got)
 	}
 }
+
+func TestLocalFileAndRemote(t *testing.T) {
+	src := `<ossec_config>
+  <localfile>
+    <location>/var/log/mysql/error.log</location>
+    <log_format>syslog</log_format>
+  </localfile>
+  <localfile>
+    <location>/var/lib/mysql/audit.log</location>
+    <log_format>mysql_audit</log_format>
+    <only-future-events>no</only-future-events>
+    <label key="mysql_audit_log">percona</label>
+  </localfile>
+  <localfile>
+    <location>/var/log/app.log</location>
+    <log_format>multi-line: 3</log_format>
+  </localfile>
+  <localfile>
+    <log_format>full_command</log_format>
+    <command>df -P</command>
+    <frequency>60</frequency>
+  </localfile>
+  <remote>
+    <connection>syslog</connection>
+    <port>5514</port>
+    <protocol>tcp</protocol>
+    <allowed-ips>10.0.0.0/8</allowed-ips>
+    <denied-ips>10.0.0.66</denied-ips>
+  </remote>
+</ossec_config>`
+	roots, err := xmlconf.Parse("l.conf", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, errs := FromNodes(roots, nil)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if len(cfg.LocalFiles) != 4 {
+		t.Fatalf("localfiles: %+v", cfg.LocalFiles)
+	}
+	a := cfg.LocalFiles[1]
+	if a.LogFormat != "mysql_audit" || a.OnlyFutureEvents || len(a.Labels) != 1 || a.Labels[0] != (Label{"mysql_audit_log", "percona"}) {
+		t.Errorf("audit localfile: %+v", a)
+	}
+	if !cfg.LocalFiles[0].OnlyFutureEvents {
+		t.Error("only-future-events must default to yes")
+	}
+	if cfg.LocalFiles[2].LogFormat != "multi-line:3" {
+		t.Errorf("multi-line: %q", cfg.LocalFiles[2].LogFormat)
+	}
+	if c := cfg.LocalFiles[3]; c.Command != "df -P" || c.LogFormat != "full_command" || c.Frequency.Seconds() != 60 {
+		t.Errorf("command: %+v", c)
+	}
+	r := cfg.Remotes[0]
+	if r.Port != 5514 || r.Protocol != "tcp" || r.AllowedIPs[0] != "10.0.0.0/8" || r.DeniedIPs[0] != "10.0.0.66" {
+		t.Errorf("remote: %+v", r)
+	}
+}
+
+func TestLocalFileErrors(t *testing.T) {
+	src := `<ossec_config>
+  <localfile><log_format>syslog</log_format></localfile>
+  <localfile><location>/x</location><log_format>bogus</log_format></localfile>
+  <localfile><location>/x</location><colour>red</colour></localfile>
+  <remote><connection>syslog</connection></remote>
+</ossec_config>`
+	roots, err := xmlconf.Parse("e.conf", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, errs := FromNodes(roots, nil)
+	if len(errs) != 4 {
+		t.Fatalf("want 4 errors, got %v", errs)
+	}
+	for i, line := range []string{":2:", ":3:", ":4:", ":5:"} {
+		if !strings.Contains(errs[i].Error(), line) {
+			t.Errorf("error %d %q, want line %s", i, errs[i], line)
+		}
+	}
+}
