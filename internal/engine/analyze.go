@@ -53,14 +53,7 @@ func NewAnalyzer(rs *Ruleset, opt Options) *Analyzer {
 func (a *Analyzer) Reset() {
 	a.dstate = decoders.NewState()
 	a.dstate.RuleExists = a.ruleExists
-	g := a.rs.Config.Global
-	al := a.rs.Config.Alerts
-	a.rstate = rules.NewState(a.rs.Rules, rules.Config{
-		LogAlertLevel:   al.LogAlertLevel,
-		EmailAlertLevel: al.EmailAlertLevel,
-		MemorySize:      g.MemorySize,
-		Logtest:         a.opt.Logtest,
-	})
+	a.rstate = rules.NewState(a.rs.Rules, a.ruleConfig(a.rs))
 }
 
 // Result is the outcome of one line. Event points into the Analyzer and is
@@ -162,4 +155,21 @@ func (a *Analyzer) Alert(res Result) *alert.Alert {
 		}
 	}
 	return al
+}
+
+// Swap installs a newly compiled ruleset in a running session, carrying
+// the session state (correlation memory, fired counters, FTS) over by rule
+// id. The decoder accumulator is kept: it is keyed by decoder name.
+func (a *Analyzer) Swap(rs *Ruleset) {
+	a.rstate = a.rstate.Carry(rs.Rules, a.ruleConfig(rs))
+	a.rs = rs
+}
+
+func (a *Analyzer) ruleConfig(rs *Ruleset) rules.Config {
+	return rules.Config{
+		LogAlertLevel:   rs.Config.Alerts.LogAlertLevel,
+		EmailAlertLevel: rs.Config.Alerts.EmailAlertLevel,
+		MemorySize:      rs.Config.Global.MemorySize,
+		Logtest:         a.opt.Logtest,
+	}
 }
