@@ -18,7 +18,9 @@ func TestCarryKeepsCorrelation(t *testing.T) {
 	extra := group(`<rule id="200" level="5"><match>unrelated</match><description>other</description></rule>`)
 	old := mustLoad(t, rules)
 	st := NewState(old, Config{})
-	ev := func(sec int) *event.Event { return mkEvent("login failed", withStatic(event.SrcIP, "10.0.0.1"), at(sec)) }
+	ev := func(sec int) *event.Event {
+		return mkEvent("login failed", withStatic(event.SrcIP, "10.0.0.1"), at(sec))
+	}
 	for i := 1; i <= 3; i++ {
 		if id := matchID(old, st, ev(i)); id != 100 {
 			t.Fatalf("event %d: rule %d, want 100", i, id)
