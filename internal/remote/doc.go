@@ -1,0 +1,59 @@
+// Package remote is the syslog intake of the daemon
+// (<remote><connection>syslog</connection>): it listens on UDP and/or TCP
+// (optionally TLS), applies <allowed-ips>/<denied-ips>, frames the byte
+// stream into messages and hands each one, with its sender, to the
+// analyzer as wazuh-remoted 4.x does.
+//
+// What analysisd receives (remoted syslog.c / syslogtcp.c, v4.9.2):
+//   - location = the sender's IP address (IPv4-mapped IPv6 senders are
+//     shown as IPv4; no port);
+//   - text = the message without its leading "<PRI>" (everything up to the
+//     first '>' when the message starts with '<'), the rest untouched; a
+//     message without PRI is passed whole.
+//
+// RFC 5424 (our choice; remoted passes "1 2003-10-11T..." through, which
+// no pre-decoder format recognises): a message that go-syslog validates as
+// RFC 5424 is rewritten into the header analysisd's pre-decoder parses,
+//
+//	<ISO time with numeric offset> <HOSTNAME> <APP-NAME>[<PROCID>]: [<MSGID> ][<SD> ]<MSG>
+//
+// so the 5424 and 3164 forms of one rsyslog message decode alike. The
+// time keeps its offset and precision (Z becomes +00:00; fractions are
+// padded to 3 or 6 digits, the widths the pre-decoder knows); "-" fields
+// are left out (APP-NAME "-" drops the program part, PROCID "-" the
+// brackets, HOSTNAME "-" becomes the sender address, TIMESTAMP "-" the
+// receive time); MSGID and STRUCTURED-DATA are kept verbatim, in wire
+// order, when present, except the IANA-registered transport elements
+// timeQuality, origin and meta (logger(1) adds timeQuality to everything);
+// a BOM before MSG is removed. A message that looks
+// like 5424 ("<PRI>1 ") but does not validate is passed as remoted would
+// and counted as malformed.
+//
+// Framing: a UDP datagram is one message. A TCP (or TLS) connection is
+// octet-counted (RFC 6587 3.4.1) when it starts with "<digits> <",
+// newline-delimited otherwise; decided once per connection. One trailing
+// "\n" and then one "\r" are removed; text after a NUL byte is cut (C
+// strings) and counted as malformed; empty messages are skipped.
+// Messages longer than MaxMessage are truncated to it, delivered and
+// counted as oversize (remoted truncates UDP the same way; on TCP it drops
+// the connection, which loses data we prefer to keep). A bad octet count
+// cannot be resynchronised: it is counted as malformed and the connection
+// closed.
+//
+// Access (remoted OS_IPNotAllowed / OS_IPFoundList): a sender in Denied is
+// refused; otherwise it must be in Allowed. Without Allowed remoted
+// disables the syslog server: New returns ErrNoAllowedIPs. Entries are
+// IPv4 or IPv6 addresses, CIDR prefixes, IPv4 dotted netmasks
+// ("10.0.0.0/255.0.0.0"), "any", and "!" negations with remoted's quirk:
+// once a negated entry is seen, a match of it or of any later entry means
+// "not in the list", and reaching the end means "in the list". TCP
+// connections are checked once at accept, datagrams one by one.
+//
+// Goroutines: Run starts one reader per UDP socket, one accept loop per
+// TCP listener and one goroutine per connection; all of them stop when
+// Run's context is cancelled (Run closes the sockets and waits for them).
+// Sending on out blocks, so a slow analyzer slows the readers down (UDP
+// senders then lose datagrams in the kernel, as with remoted).
+//
+// Imports: github.com/leodido/go-syslog/v4/rfc5424 and the standard library.
+package remote

@@ -1,0 +1,312 @@
+package remote
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Config is one <remote> block with <connection>syslog</connection>.
+type Config struct {
+	Port       int    // <port>; 0 picks a free port (tests)
+	Protocol   string // <protocol>: "udp" (default), "tcp", "udp,tcp"
+	ListenAddr string // <local_ip>; empty listens on all addresses
+	Allowed    []string
+	Denied     []string
+	MaxMessage int // bytes; default 65536 (remoted's OS_MAXSTR)
+	// CertFile and KeyFile (PEM) turn the TCP listener into TLS (an
+	// extension; remoted has no TLS syslog intake).
+	CertFile, KeyFile string
+	Logger            *slog.Logger
+}
+
+// DefaultMaxMessage is remoted's OS_MAXSTR.
+const DefaultMaxMessage = 65536
+
+// Message is one syslog message for the analyzer.
+type Message struct {
+	Location string // the sender's IP address, as remoted sets it
+	Text     string // the message as analysisd should see it
+}
+
+// Stats are the intake counters.
+type Stats struct {
+	Received          uint64 // messages delivered
+	RefusedDenied     uint64 // datagrams/connections from a denied address
+	RefusedNotAllowed uint64 // datagrams/connections from an address not allowed
+	Malformed         uint64 // bad PRI, invalid 5424, NUL bytes, bad octet counts, failed TLS handshakes
+	Oversize          uint64 // messages truncated to MaxMessage
+}
+
+// Server is a bound syslog listener; Run serves it.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	allowed ipList
+	denied  ipList
+	udp     []net.PacketConn
+	tcp     []net.Listener
+	now     func() time.Time
+
+	received, denyCount, notAllowed, malformed, oversize atomic.Uint64
+	lastWarn                                             atomic.Int64 // unix nanos of the last refusal warning
+
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+	done  bool
+}
+
+// New validates cfg and binds the sockets, so that Addr is known before
+// Run. Call Run, or Close when Run will not be called.
+func New(cfg Config) (*Server, error) {
+	s := &Server{cfg: cfg, log: cfg.Logger, now: time.Now, conns: map[net.Conn]struct{}{}}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.cfg.MaxMessage <= 0 {
+		s.cfg.MaxMessage = DefaultMaxMessage
+	}
+	useUDP, useTCP, err := parseProtocol(cfg.Protocol)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.compileACL(); err != nil {
+		return nil, err
+	}
+	tlsConf, err := loadTLS(cfg, useTCP)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.bind(useUDP, useTCP, tlsConf); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func parseProtocol(p string) (useUDP, useTCP bool, err error) {
+	if strings.TrimSpace(p) == "" {
+		return true, false, nil
+	}
+	for tok := range strings.SplitSeq(p, ",") {
+		switch strings.ToLower(strings.TrimSpace(tok)) {
+		case "udp":
+			useUDP = true
+		case "tcp":
+			useTCP = true
+		default:
+			return false, false, fmt.Errorf("remote: invalid <protocol> %q: want udp, tcp or udp,tcp", p)
+		}
+	}
+	return useUDP, useTCP, nil
+}
+
+func (s *Server) compileACL() error {
+	if len(s.cfg.Allowed) == 0 {
+		return fmt.Errorf("remote: port %d: %w", s.cfg.Port, ErrNoAllowedIPs)
+	}
+	var err1, err2 error
+	s.allowed, err1 = parseIPList("allowed-ips", s.cfg.Allowed)
+	s.denied, err2 = parseIPList("denied-ips", s.cfg.Denied)
+	if err := errors.Join(err1, err2); err != nil {
+		return fmt.Errorf("remote: %w", err)
+	}
+	return nil
+}
+
+func loadTLS(cfg Config, useTCP bool) (*tls.Config, error) {
+	if cfg.CertFile == "" && cfg.KeyFile == "" {
+		return nil, nil
+	}
+	if !useTCP {
+		return nil, fmt.Errorf("remote: TLS certificate %q given but <protocol> %q has no tcp", cfg.CertFile, cfg.Protocol)
+	}
+	cert, err := tls.LoadX509KeyPair(cfg.CertFile, cfg.KeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("remote: load TLS key pair %q/%q: %w", cfg.CertFile, cfg.KeyFile, err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+}
+
+// bind opens the listeners. With port 0 and both protocols, UDP takes the
+// port TCP was given, so that one number serves both as in a real setup.
+func (s *Server) bind(useUDP, useTCP bool, tlsConf *tls.Config) error {
+	port := s.cfg.Port
+	if useTCP {
+		l, err := net.Listen("tcp", net.JoinHostPort(s.cfg.ListenAddr, strconv.Itoa(port)))
+		if err != nil {
+			return fmt.Errorf("remote: listen tcp: %w", err)
+		}
+		port = l.Addr().(*net.TCPAddr).Port
+		if tlsConf != nil {
+			l = tls.NewListener(l, tlsConf)
+		}
+		s.tcp = append(s.tcp, l)
+	}
+	if useUDP {
+		c, err := net.ListenPacket("udp", net.JoinHostPort(s.cfg.ListenAddr, strconv.Itoa(port)))
+		if err != nil {
+			return fmt.Errorf("remote: listen udp: %w", err)
+		}
+		s.udp = append(s.udp, c)
+	}
+	return nil
+}
+
+// Addr returns the bound addresses (TCP first).
+func (s *Server) Addr() []net.Addr {
+	var out []net.Addr
+	for _, l := range s.tcp {
+		out = append(out, l.Addr())
+	}
+	for _, c := range s.udp {
+		out = append(out, c.LocalAddr())
+	}
+	return out
+}
+
+// Stats returns a snapshot of the counters.
+func (s *Server) Stats() Stats {
+	return Stats{
+		Received:          s.received.Load(),
+		RefusedDenied:     s.denyCount.Load(),
+		RefusedNotAllowed: s.notAllowed.Load(),
+		Malformed:         s.malformed.Load(),
+		Oversize:          s.oversize.Load(),
+	}
+}
+
+// Close releases the sockets and open connections. Run calls it on exit.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	s.done = true
+	conns := s.conns
+	s.conns = map[net.Conn]struct{}{}
+	s.mu.Unlock()
+	var errs []error
+	for c := range conns {
+		c.Close()
+	}
+	for _, l := range s.tcp {
+		if err := l.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
+	for _, c := range s.udp {
+		if err := c.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Run serves until ctx is cancelled, sending every message on out (and
+// blocking while out is full). It returns nil after a cancellation, or the
+// first listener error.
+func (s *Server) Run(ctx context.Context, out chan<- Message) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errc := make(chan error, len(s.udp)+len(s.tcp))
+	for _, c := range s.udp {
+		wg.Go(func() { errc <- s.serveUDP(ctx, c, out) })
+	}
+	for _, l := range s.tcp {
+		wg.Go(func() { errc <- s.acceptLoop(ctx, l, out, &wg) })
+	}
+	var first error
+	select {
+	case <-ctx.Done():
+	case first = <-errc:
+		// A listener died: stop everything else too.
+	}
+	cancel()
+	s.Close()
+	wg.Wait()
+	return first
+}
+
+// listenerErr turns the error a reader got into Run's result: closing
+// the socket on shutdown is not an error.
+func listenerErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
+		return nil
+	}
+	return err
+}
+
+// refuse counts a refused sender and warns, at most once a second so that
+// a flood of datagrams cannot flood the log.
+func (s *Server) refuse(reason int, addr netip.Addr, proto string) {
+	if reason == reasonDenied {
+		s.denyCount.Add(1)
+	} else {
+		s.notAllowed.Add(1)
+	}
+	now := time.Now().UnixNano()
+	last := s.lastWarn.Load()
+	if now-last < int64(time.Second) || !s.lastWarn.CompareAndSwap(last, now) {
+		return
+	}
+	why := "not allowed"
+	if reason == reasonDenied {
+		why = "denied"
+	}
+	s.log.Warn("syslog sender refused", "addr", addr.String(), "proto", proto, "reason", why)
+}
+
+// senderAddr normalises a peer address as remoted prints it.
+func senderAddr(a netip.Addr) netip.Addr { return a.Unmap().WithZone("") }
+
+// deliver converts one frame and sends it, reporting false when ctx ended.
+func (s *Server) deliver(ctx context.Context, out chan<- Message, c *converter, frame []byte, sender string, truncated bool) bool {
+	if truncated {
+		s.oversize.Add(1)
+	}
+	text, bad, ok := c.convert(frame, sender)
+	if bad {
+		s.malformed.Add(1)
+	}
+	if !ok {
+		return true
+	}
+	// Count before sending so that a reader never sees a message the
+	// counters do not know yet; a shutdown takes it back.
+	s.received.Add(1)
+	select {
+	case out <- Message{Location: sender, Text: text}:
+		return true
+	case <-ctx.Done():
+		s.received.Add(^uint64(0))
+		return false
+	}
+}
+
+// Validate checks cfg without binding anything: protocol, address lists
+// and TLS files. It is what `gossec run -t` reports.
+func Validate(cfg Config) error {
+	_, useTCP, err := parseProtocol(cfg.Protocol)
+	if err != nil {
+		return err
+	}
+	if len(cfg.Allowed) == 0 {
+		return ErrNoAllowedIPs
+	}
+	if _, err := parseIPList("allowed-ips", cfg.Allowed); err != nil {
+		return err
+	}
+	if _, err := parseIPList("denied-ips", cfg.Denied); err != nil {
+		return err
+	}
+	_, err = loadTLS(cfg, useTCP)
+	return err
+}
