@@ -18,10 +18,16 @@ var allowed = map[string][]string{
 	"internal/alert":       {"internal/event"},
 	"internal/config":      {"internal/osregex", "internal/xmlconf"},
 	"internal/rulesettest": {"internal/logtest"},
+	"internal/logformat":   {"internal/auditlog", "internal/osregex"},
+	"internal/tailer":      {"internal/positions"},
+	"outputs/alertfile":    {"internal/alert"},
+	"internal/daemon": {"internal/engine", "internal/config", "internal/tailer", "internal/positions",
+		"internal/logformat", "internal/remote", "outputs/alertfile", "internal/alert", "internal/xmlconf",
+		"internal/osregex"},
 	"internal/engine": {"decoders", "decoders/default", "rules", "rules/default", "internal/alert",
 		"internal/cdb", "internal/config", "internal/event", "internal/predecode", "internal/xmlconf"},
 	"internal/cli": {"internal/alert", "internal/config", "internal/engine", "internal/logtest",
-		"internal/rulesettest", "internal/xmlconf", "rules"},
+		"internal/rulesettest", "internal/xmlconf", "rules", "internal/daemon", "internal/logformat"},
 }
 
 func TestImportGraph(t *testing.T) {
