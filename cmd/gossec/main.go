@@ -11,6 +11,8 @@ import (
 const usage = `usage: gossec <command> [flags]
 
 commands:
+  run       run the service: watch files and syslog, write alerts (-t: test the configuration)
+  replay    analyse existing files through the same path, print alerts as JSON lines
   logtest   analyse lines from standard input (like wazuh-logtest)
   test      run OSSEC/Wazuh .ini ruleset tests
   check     load the configuration and ruleset, report every error
@@ -29,6 +31,10 @@ func run(args []string) int {
 		return cli.ExitUsage
 	}
 	switch args[0] {
+	case "run":
+		return cli.Run(args[1:], s)
+	case "replay":
+		return cli.Replay(args[1:], s)
 	case "logtest":
 		return cli.Logtest(args[1:], s)
 	case "test":

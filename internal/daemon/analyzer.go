@@ -1,0 +1,92 @@
+package daemon
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gossec/gossec/internal/config"
+	"github.com/gossec/gossec/internal/engine"
+	"github.com/gossec/gossec/internal/positions"
+	"github.com/gossec/gossec/outputs/alertfile"
+)
+
+// analyzer owns the engine session, the alert files and the positions not
+// yet committed. Only the daemon's loop goroutine calls it.
+type analyzer struct {
+	rs      *engine.Ruleset
+	an      *engine.Analyzer
+	logAll  bool
+	out     *alertfile.Writer
+	pos     *positions.Store
+	pending map[positions.FileID]positions.Entry
+	stats   *Stats
+	log     *slog.Logger
+}
+
+func newAnalyzer(rs *engine.Ruleset, cfg *config.Config, clock func() time.Time, out *alertfile.Writer,
+	pos *positions.Store, stats *Stats, log *slog.Logger) *analyzer {
+	return &analyzer{
+		rs:      rs,
+		an:      engine.NewAnalyzer(rs, engine.Options{Clock: clock}),
+		logAll:  cfg.Global.LogAll || cfg.Global.LogAllJSON,
+		out:     out,
+		pos:     pos,
+		pending: map[positions.FileID]positions.Entry{},
+		stats:   stats,
+		log:     log,
+	}
+}
+
+// process analyses one event and writes its alert; the event's file
+// position becomes committable.
+func (a *analyzer) process(it item) {
+	res := a.an.Analyze(it.location, it.text, nil)
+	a.stats.Events.Add(1)
+	if res.Event.Decoder != nil {
+		a.stats.Decoded.Add(1)
+	}
+	if a.logAll {
+		if err := a.out.WriteArchive(a.an.Alert(res)); err != nil {
+			a.outputError(err)
+		}
+	}
+	if r := res.Match.Rule; r != nil && res.Match.Alert && r.Log {
+		if err := a.out.WriteAlert(a.an.Alert(res)); err != nil {
+			a.outputError(err)
+		} else {
+			a.stats.countAlert(r.Level)
+		}
+	}
+	if it.pos != nil {
+		a.pending[it.pos.id] = it.pos.entry
+	}
+}
+
+func (a *analyzer) outputError(err error) {
+	a.stats.OutputErrors.Add(1)
+	a.log.Error("writing alert", "error", err)
+}
+
+// commit makes the written alerts durable, then records the positions of
+// the lines they came from: a crash can repeat lines, never lose them.
+func (a *analyzer) commit() error {
+	if err := a.out.Flush(); err != nil {
+		return err
+	}
+	if len(a.pending) == 0 {
+		return nil
+	}
+	for k, e := range a.pending {
+		a.pos.Set(k, e)
+	}
+	clear(a.pending)
+	return a.pos.Flush()
+}
+
+// swap installs a new ruleset, carrying the session state (correlation
+// memory, counters) over.
+func (a *analyzer) swap(rs *engine.Ruleset, cfg *config.Config) {
+	a.an.Swap(rs)
+	a.rs = rs
+	a.logAll = cfg.Global.LogAll || cfg.Global.LogAllJSON
+}
