@@ -1,0 +1,281 @@
+package positions
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// FileID identifies a file independently of its name: device and inode.
+type FileID struct {
+	Dev uint64 `json:"dev"`
+	Ino uint64 `json:"ino"`
+}
+
+// String renders the identity as "dev:ino".
+func (id FileID) String() string {
+	return strconv.FormatUint(id.Dev, 10) + ":" + strconv.FormatUint(id.Ino, 10)
+}
+
+// Fingerprint is a hash of the first Len bytes of a file. It tells a file
+// apart from a later one that reuses its inode. Len may be smaller than the
+// reader's maximum when the file was short; comparing hashes the same number
+// of bytes of the candidate file.
+type Fingerprint struct {
+	Len    int    `json:"len"`
+	SHA256 string `json:"sha256"`
+}
+
+// Entry is what is known about one file.
+type Entry struct {
+	Path        string      `json:"path"`
+	Offset      int64       `json:"offset"`
+	Fingerprint Fingerprint `json:"fingerprint"`
+	Updated     time.Time   `json:"updated"`
+}
+
+// Options tune Open.
+type Options struct {
+	// IgnoreCorrupt starts with an empty store when the file cannot be
+	// parsed, instead of failing. The unreadable file is renamed to
+	// path+".corrupt" so that it is kept for inspection and not overwritten.
+	IgnoreCorrupt bool
+	// Logger receives the warning about a corrupt file; nil discards it.
+	Logger *slog.Logger
+}
+
+// ErrCorrupt is wrapped by the error Open returns for an unparsable file.
+var ErrCorrupt = errors.New("corrupt positions file")
+
+const formatVersion = 1
+
+// fileFormat is the JSON document on disk.
+type fileFormat struct {
+	Version int         `json:"version"`
+	Files   []fileEntry `json:"files"`
+}
+
+type fileEntry struct {
+	FileID
+	Entry
+}
+
+// Store is the in-memory map plus the file it is flushed to.
+type Store struct {
+	path string
+
+	mu      sync.Mutex
+	entries map[FileID]Entry
+	gen     uint64 // bumped by every change
+	flushed uint64 // gen of the last successful flush
+
+	flushMu sync.Mutex // serialises Flush so an older snapshot never lands last
+
+	// rename is os.Rename; tests inject failures through it.
+	rename func(oldpath, newpath string) error
+}
+
+// Open loads the store at path. A missing file is an empty store; a corrupt
+// one is an error naming the file.
+func Open(path string) (*Store, error) {
+	return OpenWith(path, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(path string, opts Options) (*Store, error) {
+	s := &Store{path: path, entries: map[FileID]Entry{}, rename: os.Rename}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read positions %q: %w", path, err)
+	}
+	if err := s.decode(data); err != nil {
+		err = fmt.Errorf("%w %q: %w", ErrCorrupt, path, err)
+		if !opts.IgnoreCorrupt {
+			return nil, err
+		}
+		return s, s.setAside(err, opts.Logger)
+	}
+	return s, nil
+}
+
+// setAside keeps a corrupt file for inspection and starts empty.
+func (s *Store) setAside(cause error, log *slog.Logger) error {
+	aside := s.path + ".corrupt"
+	if err := os.Rename(s.path, aside); err != nil {
+		return fmt.Errorf("set aside corrupt positions %q: %w", s.path, err)
+	}
+	if log != nil {
+		log.Warn("positions file corrupt, starting empty", "err", cause, "kept", aside)
+	}
+	s.entries = map[FileID]Entry{}
+	s.gen = 1 // the file is gone: the next Flush must write one
+	return nil
+}
+
+func (s *Store) decode(data []byte) error {
+	var doc fileFormat
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return err
+	}
+	if doc.Version != formatVersion {
+		return fmt.Errorf("unsupported version %d (want %d)", doc.Version, formatVersion)
+	}
+	for _, fe := range doc.Files {
+		if fe.Offset < 0 || fe.Fingerprint.Len < 0 {
+			return fmt.Errorf("negative offset or fingerprint length for file %s (%q)", fe.FileID, fe.Path)
+		}
+		s.entries[fe.FileID] = fe.Entry
+	}
+	return nil
+}
+
+// Path is the file the store flushes to.
+func (s *Store) Path() string { return s.path }
+
+// Get returns the entry of id.
+func (s *Store) Get(id FileID) (Entry, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.entries[id]
+	return e, ok
+}
+
+// Set records e for id in memory; Flush makes it durable.
+func (s *Store) Set(id FileID, e Entry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.entries[id] = e
+	s.gen++
+}
+
+// Len is the number of entries.
+func (s *Store) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.entries)
+}
+
+// Snapshot returns a copy of all entries.
+func (s *Store) Snapshot() map[FileID]Entry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := make(map[FileID]Entry, len(s.entries))
+	for id, e := range s.entries {
+		m[id] = e
+	}
+	return m
+}
+
+// Prune removes every entry for which keep returns false. keep runs with
+// the store locked: it must not call back into the store.
+func (s *Store) Prune(keep func(FileID, Entry) bool) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for id, e := range s.entries {
+		if !keep(id, e) {
+			delete(s.entries, id)
+			n++
+		}
+	}
+	if n > 0 {
+		s.gen++
+	}
+	return n
+}
+
+// snapshot encodes the current state and returns it with its generation.
+func (s *Store) snapshot() ([]byte, uint64, error) {
+	s.mu.Lock()
+	doc := fileFormat{Version: formatVersion, Files: make([]fileEntry, 0, len(s.entries))}
+	for id, e := range s.entries {
+		doc.Files = append(doc.Files, fileEntry{id, e})
+	}
+	gen := s.gen
+	s.mu.Unlock()
+	// Sorted output keeps the file diffable and the tests deterministic.
+	sort.Slice(doc.Files, func(i, j int) bool {
+		a, b := doc.Files[i].FileID, doc.Files[j].FileID
+		return a.Dev < b.Dev || a.Dev == b.Dev && a.Ino < b.Ino
+	})
+	data, err := json.MarshalIndent(doc, "", "  ")
+	return append(data, '\n'), gen, err
+}
+
+// Flush writes the store to its file atomically. It does nothing when
+// nothing changed since the last successful flush.
+func (s *Store) Flush() error {
+	s.flushMu.Lock()
+	defer s.flushMu.Unlock()
+	s.mu.Lock()
+	clean := s.gen == s.flushed
+	s.mu.Unlock()
+	if clean {
+		return nil
+	}
+	data, gen, err := s.snapshot()
+	if err != nil {
+		return fmt.Errorf("encode positions %q: %w", s.path, err)
+	}
+	if err := s.writeAtomic(data); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.flushed = gen
+	s.mu.Unlock()
+	return nil
+}
+
+// writeAtomic replaces the file by data: temp file, fsync, rename, fsync dir.
+func (s *Store) writeAtomic(data []byte) (err error) {
+	dir := filepath.Dir(s.path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(s.path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("flush positions %q: %w", s.path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(0o600); err != nil {
+		return fmt.Errorf("flush positions %q: %w", s.path, err)
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("flush positions %q: %w", s.path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("flush positions %q: %w", s.path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("flush positions %q: %w", s.path, err)
+	}
+	if err = s.rename(tmp.Name(), s.path); err != nil {
+		return fmt.Errorf("flush positions %q: %w", s.path, err)
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes the rename itself durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync directory %q: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync directory %q: %w", dir, err)
+	}
+	return nil
+}
