@@ -1,0 +1,145 @@
+package itest
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"regexp"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+const tailConfig = `<ossec_config>
+  <localfile>
+    <location>logsrc/auth.log</location>
+    <log_format>syslog</log_format>
+    <only-future-events>no</only-future-events>
+  </localfile>
+</ossec_config>
+`
+
+// writer appends numbered sshd failure lines to a file at about rate lines
+// per second until stopped.
+type writer struct {
+	path string
+	n    atomic.Int64
+	stop chan struct{}
+	done sync.WaitGroup
+}
+
+func numberedLine(i int64) string {
+	return fmt.Sprintf("Nov 21 09:13:44 db1 sshd[2230]: Failed password for u%08d from 10.0.0.1 port 1 ssh2\n", i)
+}
+
+func startWriter(t testing.TB, path string, rate int) *writer {
+	w := &writer{path: path, stop: make(chan struct{})}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.done.Add(1)
+	go func() {
+		defer w.done.Done()
+		defer f.Close()
+		const tick = 10 * time.Millisecond
+		perTick := rate / int(time.Second/tick)
+		tk := time.NewTicker(tick)
+		defer tk.Stop()
+		for {
+			select {
+			case <-w.stop:
+				return
+			case <-tk.C:
+			}
+			var b []byte
+			for range perTick {
+				b = append(b, numberedLine(w.n.Add(1))...)
+			}
+			f.Write(b)
+		}
+	}()
+	return w
+}
+
+func (w *writer) close() int64 {
+	close(w.stop)
+	w.done.Wait()
+	return w.n.Load()
+}
+
+var userRe = regexp.MustCompile(`for u(\d{8}) from`)
+
+// seenLines counts, per line number, how many alerts carry it.
+func seenLines(h *home) map[int64]int {
+	seen := map[int64]int{}
+	for _, a := range h.alerts() {
+		if m := userRe.FindStringSubmatch(fullLog(a)); m != nil {
+			n, _ := strconv.ParseInt(m[1], 10, 64)
+			seen[n]++
+		}
+	}
+	return seen
+}
+
+// TestCrashRestartLosesNothing kills gossec with SIGKILL many times while
+// a writer appends 5k lines/s: every line must reach alerts.json at least
+// once, repeats are bounded by the commit window, and a clean stop/start
+// repeats nothing.
+func TestCrashRestartLosesNothing(t *testing.T) {
+	cycles := 50
+	if testing.Short() {
+		cycles = 8
+	}
+	h := newHome(t, tailConfig)
+	os.MkdirAll(h.path("logsrc"), 0o755)
+	w := startWriter(t, h.path("logsrc/auth.log"), 5000)
+	for i := 0; i < cycles; i++ {
+		d := h.start()
+		time.Sleep(time.Duration(150+rand.IntN(250)) * time.Millisecond)
+		d.kill()
+	}
+	written := w.close()
+
+	d := h.start()
+	deadline := time.Now().Add(60 * time.Second)
+	for len(seenLines(h)) < int(written) && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	d.stop(t)
+	seen := seenLines(h)
+	var lost, repeated int64
+	for i := int64(1); i <= written; i++ {
+		switch c := seen[i]; {
+		case c == 0:
+			lost++
+		case c > 1:
+			repeated += int64(c - 1)
+		}
+	}
+	if lost > 0 {
+		var first []int64
+		for i := int64(1); i <= written && len(first) < 10; i++ {
+			if seen[i] == 0 {
+				first = append(first, i)
+			}
+		}
+		t.Fatalf("%d of %d lines never alerted (first: %v); %d alerts in all; stderr:\n%s; log:\n%s", lost, written, first, len(h.alerts()), d.stderr.String(), h.read("logs/gossec.log"))
+	}
+	// At most the uncommitted window repeats after each crash: the commit
+	// interval (1 s) at 5k lines/s plus the queues.
+	if limit := int64(cycles) * 10000; repeated > limit {
+		t.Errorf("%d repeated alerts after %d crashes, more than the in-flight window allows (%d)", repeated, cycles, limit)
+	}
+	t.Logf("%d lines, %d crashes, %d repeated alerts", written, cycles, repeated)
+
+	before := len(h.alerts())
+	d = h.start()
+	time.Sleep(1500 * time.Millisecond)
+	d.stop(t)
+	if after := len(h.alerts()); after != before {
+		t.Errorf("a clean stop/start repeated %d alerts", after-before)
+	}
+}
