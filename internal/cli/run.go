@@ -24,6 +24,7 @@ func Run(args []string, s Streams) int {
 	var c commonFlags
 	c.register(fs)
 	test := fs.Bool("t", false, "test the configuration and ruleset, then exit (for ExecStartPre)")
+	metrics := fs.String("metrics", "", "serve counters in Prometheus format at http://ADDR/metrics (e.g. 127.0.0.1:9464)")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
@@ -57,6 +58,7 @@ func Run(args []string, s Streams) int {
 	}()
 	err = daemon.Run(ctx, daemon.Options{
 		ConfigPath: c.conf, Home: c.home, Logger: log, Reload: reload, Notify: sdNotify,
+		MetricsAddr: *metrics,
 	})
 	switch {
 	case errors.Is(err, daemon.ErrLoad):

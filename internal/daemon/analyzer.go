@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/gossec/gossec/internal/config"
@@ -89,4 +90,23 @@ func (a *analyzer) swap(rs *engine.Ruleset, cfg *config.Config) {
 	a.an.Swap(rs)
 	a.rs = rs
 	a.logAll = cfg.Global.LogAll || cfg.Global.LogAllJSON
+}
+
+// staleAfter is how long the position of a file that no longer exists is
+// kept: long enough for a rotated file to come back, short enough that the
+// positions file does not grow forever.
+const staleAfter = 24 * time.Hour
+
+// prune forgets positions of files that are gone and were not read for a
+// day.
+func (a *analyzer) prune(now time.Time) {
+	n := a.pos.Prune(func(_ positions.FileID, e positions.Entry) bool {
+		if _, err := os.Stat(e.Path); err == nil {
+			return true
+		}
+		return now.Sub(e.Updated) < staleAfter
+	})
+	if n > 0 {
+		a.log.Info("forgot positions of vanished files", "count", n)
+	}
 }

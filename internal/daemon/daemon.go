@@ -33,6 +33,9 @@ type Options struct {
 	// QueueSize bounds the events waiting for the analyzer (default 4096):
 	// inputs block when it is full (back-pressure, nothing dropped).
 	QueueSize int
+	// MetricsAddr, when set, serves the counters at http://ADDR/metrics
+	// (Prometheus text format). Bind it to loopback.
+	MetricsAddr string
 }
 
 // ErrLoad is returned when the configuration or ruleset cannot be loaded
@@ -87,6 +90,13 @@ func Run(ctx context.Context, opt Options) error {
 		return err
 	}
 	defer d.close()
+	if opt.MetricsAddr != "" {
+		stop, err := d.serveMetrics(opt.MetricsAddr)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	return d.loop(ctx)
 }
 
@@ -118,6 +128,7 @@ type daemon struct {
 	pos   *positions.Store
 	out   *alertfile.Writer
 	stats *Stats
+	srcs  sources
 }
 
 func newDaemon(opt Options, cfg *config.Config, rs *engine.Ruleset) (*daemon, error) {
@@ -165,7 +176,9 @@ func (d *daemon) loop(ctx context.Context) error {
 		reload := d.analyze(ctx, in)
 		if !reload {
 			d.opt.Notify("STOPPING=1")
-			return d.an.commit()
+			err := d.an.commit()
+			d.writeState()
+			return err
 		}
 		d.opt.Notify("RELOADING=1")
 		d.reload()
@@ -178,6 +191,7 @@ func (d *daemon) analyze(ctx context.Context, in *inputs) (reload bool) {
 	tick := time.NewTicker(d.opt.CommitInterval)
 	defer tick.Stop()
 	stopping := false
+	lastPrune := time.Time{}
 	for {
 		select {
 		case it, ok := <-in.items:
@@ -190,6 +204,10 @@ func (d *daemon) analyze(ctx context.Context, in *inputs) (reload bool) {
 				d.log.Error("commit", "error", err)
 			}
 			d.writeState()
+			if now := d.opt.Clock(); now.Sub(lastPrune) > time.Hour {
+				d.an.prune(now)
+				lastPrune = now
+			}
 		case <-d.opt.Reload:
 			if !stopping {
 				stopping, reload = true, true

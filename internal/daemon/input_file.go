@@ -41,6 +41,7 @@ func (d *daemon) runLocalFile(ctx context.Context, lf config.LocalFile, items ch
 		d.stats.InputErrors.Add(1)
 		return
 	}
+	defer d.srcs.addTailer(t)()
 	lines := make(chan tailer.Line, 256)
 	go func() {
 		defer close(lines)
@@ -86,9 +87,6 @@ func (f *fileFramers) run(lines <-chan tailer.Line) {
 }
 
 func (f *fileFramers) line(l tailer.Line) {
-	if l.Truncated {
-		f.d.stats.TruncatedLines.Add(1)
-	}
 	fr := f.framers[l.ID]
 	if fr == nil {
 		var err error

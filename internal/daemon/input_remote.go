@@ -16,6 +16,7 @@ func (d *daemon) runRemote(ctx context.Context, r config.Remote, items chan<- it
 		d.stats.InputErrors.Add(1)
 		return
 	}
+	defer d.srcs.addRemote(srv)()
 	msgs := make(chan remote.Message, 256)
 	go func() {
 		defer close(msgs)
@@ -26,7 +27,6 @@ func (d *daemon) runRemote(ctx context.Context, r config.Remote, items chan<- it
 	}()
 	d.log.Info("remote syslog listening", "port", strconv.Itoa(r.Port), "protocol", r.Protocol)
 	for m := range msgs {
-		d.stats.RemoteReceived.Add(1)
 		items <- item{location: m.Location, text: m.Text}
 	}
 }

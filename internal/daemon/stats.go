@@ -2,13 +2,16 @@ package daemon
 
 import (
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync/atomic"
 )
 
-// Stats are the daemon's counters. They are written to
-// HOME/var/run/gossec.state (key='value' lines, like wazuh-analysisd.state).
+// Stats are the analyzer's counters; input counters come from the
+// tailers and syslog servers themselves (sources).
 type Stats struct {
 	Events, Decoded atomic.Int64
 	AlertsByLevel   [17]atomic.Int64
@@ -17,9 +20,6 @@ type Stats struct {
 	ReloadFailures  atomic.Int64
 	InputErrors     atomic.Int64
 	UnparsedRecords atomic.Int64
-	TruncatedLines  atomic.Int64
-	RemoteReceived  atomic.Int64
-	RemoteRefused   atomic.Int64
 	CommandRuns     atomic.Int64
 	IgnoredByConfig atomic.Int64
 }
@@ -30,37 +30,68 @@ func (s *Stats) countAlert(level int) {
 	}
 }
 
-// appendState renders the counters as key='value' lines.
-func (s *Stats) appendState(b []byte) []byte {
-	kv := func(k string, v int64) { b = fmt.Appendf(b, "%s='%d'\n", k, v) }
-	kv("events_received", s.Events.Load())
-	kv("events_decoded", s.Decoded.Load())
-	var alerts int64
+// counter is one named value of the state file and /metrics.
+type counter struct {
+	name, help string
+	value      int64
+}
+
+// counters lists every counter, analyzer and inputs together.
+func (d *daemon) counters() ([]counter, []fileCount, []int64) {
+	s := d.stats
+	in, files := d.srcs.snapshot()
+	levels := make([]int64, len(s.AlertsByLevel))
 	for i := range s.AlertsByLevel {
-		alerts += s.AlertsByLevel[i].Load()
+		levels[i] = s.AlertsByLevel[i].Load()
 	}
-	kv("alerts_written", alerts)
-	for i := range s.AlertsByLevel {
-		kv(fmt.Sprintf("alerts_level_%d", i), s.AlertsByLevel[i].Load())
+	cs := []counter{
+		{"lines_read", "lines read from files", int64(in.lines)},
+		{"truncated_lines", "lines longer than the maximum, cut", int64(in.truncatedLines)},
+		{"file_rotations", "rotations followed", int64(in.rotations)},
+		{"file_truncations", "files restarted at 0 (truncation, copytruncate)", int64(in.truncations)},
+		{"audit_trims", "MySQL audit </AUDIT> trims skipped over", int64(in.auditTrims)},
+		{"read_errors", "file open/stat/read/watch errors", int64(in.readErrors)},
+		{"remote_received", "syslog messages received", int64(in.remoteReceived)},
+		{"remote_refused", "syslog senders refused (denied or not allowed)", int64(in.remoteRefused)},
+		{"remote_malformed", "malformed syslog messages", int64(in.remoteMalformed)},
+		{"events_received", "events analysed", s.Events.Load()},
+		{"events_decoded", "events a decoder matched", s.Decoded.Load()},
+		{"unparsed_records", "lines or records a log_format could not turn into an event", s.UnparsedRecords.Load()},
+		{"ignored_by_config", "events dropped by <ignore>/<restrict>", s.IgnoredByConfig.Load()},
+		{"output_errors", "alert writes that failed", s.OutputErrors.Load()},
+		{"input_errors", "inputs that failed to start or stopped on error", s.InputErrors.Load()},
+		{"command_runs", "command executions", s.CommandRuns.Load()},
+		{"reloads", "successful reloads", s.Reloads.Load()},
+		{"reload_failures", "reloads refused because something failed to load", s.ReloadFailures.Load()},
 	}
-	kv("output_errors", s.OutputErrors.Load())
-	kv("input_errors", s.InputErrors.Load())
-	kv("unparsed_records", s.UnparsedRecords.Load())
-	kv("truncated_lines", s.TruncatedLines.Load())
-	kv("remote_received", s.RemoteReceived.Load())
-	kv("remote_refused", s.RemoteRefused.Load())
-	kv("command_runs", s.CommandRuns.Load())
-	kv("ignored_by_config", s.IgnoredByConfig.Load())
-	kv("reloads", s.Reloads.Load())
-	kv("reload_failures", s.ReloadFailures.Load())
+	return cs, files, levels
+}
+
+// appendState renders the counters as key='value' lines, like
+// wazuh-analysisd.state.
+func (d *daemon) appendState(b []byte) []byte {
+	cs, files, levels := d.counters()
+	for _, c := range cs {
+		b = fmt.Appendf(b, "%s='%d'\n", c.name, c.value)
+	}
+	var total int64
+	for _, v := range levels {
+		total += v
+	}
+	b = fmt.Appendf(b, "alerts_written='%d'\n", total)
+	for i, v := range levels {
+		b = fmt.Appendf(b, "alerts_level_%d='%d'\n", i, v)
+	}
+	for _, f := range files {
+		b = fmt.Appendf(b, "file_lines_read:%s='%d'\n", f.path, f.lines)
+	}
 	return b
 }
 
-// writeState replaces the state file atomically.
+// writeState replaces HOME/var/run/gossec.state atomically.
 func (d *daemon) writeState() {
 	path := filepath.Join(d.opt.Home, "var", "run", "gossec.state")
-	b := []byte("# gossec state file: counters since start\n")
-	b = d.stats.appendState(b)
+	b := d.appendState([]byte("# gossec state file: counters since start\n"))
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, b, 0o640); err != nil {
 		d.log.Warn("writing state file", "error", err)
@@ -69,4 +100,39 @@ func (d *daemon) writeState() {
 	if err := os.Rename(tmp, path); err != nil {
 		d.log.Warn("writing state file", "error", err)
 	}
+}
+
+// serveMetrics exposes the counters in the Prometheus text format. It
+// returns a function that stops the server.
+func (d *daemon) serveMetrics(addr string) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics listener: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		w.Write(d.appendMetrics(nil))
+	})
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(ln)
+	d.log.Info("metrics listening", "addr", ln.Addr().String())
+	return func() { srv.Close() }, nil
+}
+
+func (d *daemon) appendMetrics(b []byte) []byte {
+	cs, files, levels := d.counters()
+	for _, c := range cs {
+		name := "gossec_" + c.name + "_total"
+		b = fmt.Appendf(b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, c.help, name, name, c.value)
+	}
+	b = append(b, "# HELP gossec_alerts_total alerts written, by rule level\n# TYPE gossec_alerts_total counter\n"...)
+	for i, v := range levels {
+		b = fmt.Appendf(b, "gossec_alerts_total{level=\"%d\"} %d\n", i, v)
+	}
+	b = append(b, "# HELP gossec_file_lines_read_total lines read, by file\n# TYPE gossec_file_lines_read_total counter\n"...)
+	for _, f := range files {
+		b = fmt.Appendf(b, "gossec_file_lines_read_total{path=%s} %d\n", strconv.Quote(f.path), f.lines)
+	}
+	return b
 }
