@@ -1,4 +1,3 @@
-// Command gossec is an OSSEC/Wazuh-compatible log analysis engine.
 package main
 
 import (

@@ -1,5 +1,3 @@
-// Package defaults embeds gossec's own default decoders, used when a
-// configuration names no ruleset and installed as editable files.
 package defaults
 
 import "embed"
