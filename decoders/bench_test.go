@@ -34,29 +34,49 @@ func BenchmarkDecode(b *testing.B) {
 }
 
 // BenchmarkDecodeIni decodes every .ini test line, through the index and
-// with the plain ordered scan.
+// with the plain ordered scan, with both rulesets.
 func BenchmarkDecodeIni(b *testing.B) {
-	s := loadWazuh(b)
 	cases := readIniCases(b)
 	evs := make([]event.Event, len(cases))
 	for i, c := range cases {
 		evs[i] = *eventFor(c.line)
 	}
-	for _, indexed := range []bool{true, false} {
-		name := "plain"
-		if indexed {
-			name = "indexed"
-		}
-		b.Run(name, func(b *testing.B) {
-			st := NewState()
-			var ev event.Event
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				p := &evs[i%len(evs)]
-				ev.Reset()
-				ev.Log, ev.ProgramName, ev.HasProgramName, ev.Hostname, ev.Time = p.Log, p.ProgramName, p.HasProgramName, p.Hostname, p.Time
-				s.decode(&ev, st, indexed)
+	for _, rs := range []struct {
+		name string
+		load func(testing.TB) *Set
+	}{{"wazuh", loadWazuh}, {"ossec", loadOSSEC}} {
+		s := rs.load(b)
+		for _, indexed := range []bool{true, false} {
+			name := rs.name + "/plain"
+			if indexed {
+				name = rs.name + "/indexed"
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				st := NewState()
+				var ev event.Event
+				b.ReportAllocs()
+				for i := 0; b.Loop(); i++ {
+					p := &evs[i%len(evs)]
+					ev.Reset()
+					ev.Log, ev.ProgramName, ev.HasProgramName, ev.Hostname, ev.Time = p.Log, p.ProgramName, p.HasProgramName, p.Hostname, p.Time
+					s.decode(&ev, st, indexed)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkLogScan measures the literal scan of the prefilters alone, over
+// the .ini logs.
+func BenchmarkLogScan(b *testing.B) {
+	s := loadWazuh(b)
+	var logs []string
+	for _, c := range readIniCases(b) {
+		logs = append(logs, eventFor(c.line).Log)
+	}
+	st := NewState()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		st.scanLog(logs[i%len(logs)], s.lits)
 	}
 }

@@ -16,8 +16,16 @@ type State struct {
 	generated string // rule id found by OSSECAlert_Decoder for the last event
 
 	caps  []int
-	lower []byte
+	lower []byte // lowercased program name
 	cand  []int32
+
+	// Per-event prefilter data: the literals found in the log, computed on
+	// first use (scanned).
+	present []uint64
+	scanned bool
+	plain   bool // no filters: the reference scan of the differential tests
+
+	names nameCache // JSON field names
 
 	// retyped remembers the type a plugin wrote into a reporting decoder;
 	// analysisd writes it into the shared decoder, so it sticks for the
@@ -47,6 +55,8 @@ func (s *Set) Decode(ev *event.Event, st *State) {
 // the plain ordered scan analysisd performs; both give the same result.
 func (s *Set) decode(ev *event.Event, st *State, indexed bool) {
 	st.generated = ""
+	st.scanned = false
+	st.plain = !indexed
 	list := s.nopn
 	if ev.HasProgramName {
 		list = s.pn
@@ -59,20 +69,15 @@ func (s *Set) decode(ev *event.Event, st *State, indexed bool) {
 		}
 		return
 	}
+	cands := s.nopnIdx.candidates(ev.Log)
 	if ev.HasProgramName {
-		for _, i := range s.pnIdx.candidates(ev.ProgramName, st) {
-			if s.tryTop(list[i], ev, st) {
-				return
-			}
-		}
-		return
+		cands = s.pnIdx.candidates(ev.ProgramName, st)
 	}
-	lowered := false
-	for _, i := range s.nopnIdx.candidates(ev.Log) {
-		if !s.nopnIdx.mayMatch(i, ev.Log, st, &lowered) {
-			continue
-		}
-		if s.tryTop(list[i], ev, st) {
+	for _, i := range cands {
+		// The program name first: a short subject, and a failure there
+		// spares the log scan the prefilter may need.
+		t := list[i]
+		if programOK(t, ev) && s.passes(&t.filt, ev.Log, st) && s.tryPrematch(t, ev, st) {
 			return
 		}
 	}
@@ -81,10 +86,17 @@ func (s *Set) decode(ev *event.Event, st *State, indexed bool) {
 // tryTop tests one top-level node; when it matches, the node is committed
 // and decoded (later nodes are never tried) and tryTop reports true.
 func (s *Set) tryTop(t *topNode, ev *event.Event, st *State) bool {
+	return programOK(t, ev) && s.tryPrematch(t, ev, st)
+}
+
+// programOK tests a node's program_name (PN list only).
+func programOK(t *topNode, ev *event.Event) bool {
+	return !ev.HasProgramName || t.dec.programName.MatchString(ev.ProgramName)
+}
+
+// tryPrematch is tryTop once the program name has matched.
+func (s *Set) tryPrematch(t *topNode, ev *event.Event, st *State) bool {
 	d := t.dec
-	if ev.HasProgramName && !d.programName.MatchString(ev.ProgramName) {
-		return false
-	}
 	p := 0
 	if d.prematch != nil {
 		var ok bool
@@ -134,8 +146,11 @@ func (s *Set) selectChild(t *topNode, p int, ev *event.Event, st *State, r *run)
 			subj, base = ev.Log[p:], p
 		}
 		var end int
-		var ok bool
-		if st.caps, end, ok = c.prematch.Find(subj, st.caps[:0]); ok {
+		ok := st.plain || s.passesAt(c.filt, subj, ev.Log, st)
+		if ok {
+			st.caps, end, ok = c.prematch.Find(subj, st.caps[:0])
+		}
+		if ok {
 			r.reporter = c
 			r.afterParent = p
 			r.afterPrematch = base + end
@@ -168,8 +183,12 @@ func (s *Set) runChain(list []*decoder, i, p, c int, ev *event.Event, st *State,
 			if !ok {
 				return
 			}
-			caps, end, matched := n.regex.Find(ev.Log[start:], st.caps[:0])
-			st.caps = caps
+			subj := ev.Log[start:]
+			var end int
+			matched := st.plain || s.passesAt(n.regexFilt, subj, ev.Log, st)
+			if matched {
+				st.caps, end, matched = n.regex.Find(subj, st.caps[:0])
+			}
 			if !matched {
 				if n.getNext {
 					i++
@@ -181,7 +200,7 @@ func (s *Set) runChain(list []*decoder, i, p, c int, ev *event.Event, st *State,
 			if len(ev.Dynamic) >= event.MaxDynamic {
 				return // analysisd: "Regex has too many groups."
 			}
-			assign(n, ev, ev.Log[start:], caps)
+			assign(n, ev, subj, st.caps)
 		default:
 			return
 		}
@@ -268,7 +287,7 @@ func (s *Set) runPlugin(n *decoder, ev *event.Event, st *State, r *run) {
 	switch n.plugin {
 	case plugJSON:
 		if in, ok := pluginInput(ev, r); ok {
-			decodeJSON(in, ev, r.reporter)
+			decodeJSON(in, ev, r.reporter, &st.names)
 		}
 	case plugPF:
 		decodePF(ev)

@@ -70,6 +70,8 @@ type decoder struct {
 	pos         xmlconf.Pos
 	programName *osregex.Pattern
 	prematch    *osregex.Pattern
+	filt        *prefilter // for a child's prematch; nil when it has none
+	regexFilt   *prefilter // for regex; nil when it has none
 	regex       *osregex.Pattern
 	order       []orderItem
 	preOffset   offset // offNone or offAfterParent
@@ -93,6 +95,7 @@ type topNode struct {
 	dec      *decoder
 	children []*decoder
 	self     []*decoder // {dec}: the node acting as its own child
+	filt     prefilter  // cheap necessary condition for dec's prematch
 }
 
 // nullMode is json_null_field.

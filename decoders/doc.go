@@ -10,6 +10,15 @@
 // SonicWall_Decoder, SymantecWS_Decoder). Engine quirks documented in
 // docs/wazuh-engine.md §2 are reproduced on purpose.
 //
+// Decoding is the ordered scan analysisd performs, made fast without
+// changing its result: the top-level lists are narrowed by program name and
+// by the first byte of the log, and every prematch and regex has a
+// prefilter (the bytes an anchored match starts with, the literals any
+// match contains) tested before the expression runs. The literals of all
+// prefilters are found by one scan of the log per event (littable.go).
+// Filters only reject logs their expression cannot match; decode(...,
+// false) keeps the plain scan for the differential tests.
+//
 // A Set is immutable after Load and safe for concurrent use; per-session
 // mutable data (accumulator, plugin type changes, scratch buffers) lives in a
 // State, which must not be shared between goroutines.

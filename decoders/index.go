@@ -1,7 +1,6 @@
 package decoders
 
 import (
-	"bytes"
 	"slices"
 	"sort"
 	"strings"
@@ -60,7 +59,7 @@ func osmatchLiterals(p *osregex.Pattern) (exact, prefixes []string, ok bool) {
 	if p == nil || p.Kind() != osregex.OSMatch {
 		return nil, nil, false
 	}
-	src := p.String()
+	src := patternSource(p)
 	if src == "" || src[0] == '!' {
 		return nil, nil, false
 	}
@@ -101,25 +100,22 @@ func (x *pnIndex) candidates(pn string, st *State) []int32 {
 }
 
 // nopnIndex buckets the prematch-only list by the first byte of the log,
-// for prematches whose every alternative starts with ^ and a literal.
+// for prematches whose every alternative is anchored: the per-node
+// prefilters then only run on the nodes of one bucket.
 type nopnIndex struct {
 	byFirst [256][]int32 // merged, ordered candidates per first byte
 	empty   []int32      // candidates for an empty log
-	// needs[i] lists, per alternative of node i's prematch, a lowercased
-	// literal the log must contain; nil when unknown.
-	needs [][][]byte
 }
 
 func buildNOPNIndex(list []*topNode) nopnIndex {
-	x := nopnIndex{needs: make([][][]byte, len(list))}
+	var x nopnIndex
 	for i, t := range list {
-		x.needs[i] = requiredLiterals(t.dec.prematch)
-		first, ok := firstBytes(t.dec.prematch)
-		if !ok {
+		first := t.filt.first
+		if first == nil {
 			x.empty = append(x.empty, int32(i))
 		}
 		for b := 0; b < 256; b++ {
-			if !ok || first[b] {
+			if first == nil || first[b] {
 				x.byFirst[b] = append(x.byFirst[b], int32(i))
 			}
 		}
@@ -135,265 +131,6 @@ func (x *nopnIndex) candidates(log string) []int32 {
 	return x.byFirst[log[0]]
 }
 
-// mayMatch applies node i's literal filter to log; lower is the log in
-// ASCII lower case, built on first use.
-func (x *nopnIndex) mayMatch(i int32, log string, st *State, lowered *bool) bool {
-	needs := x.needs[i]
-	if needs == nil {
-		return true
-	}
-	if !*lowered {
-		st.lower = appendLower(st.lower[:0], log)
-		*lowered = true
-	}
-	for _, lit := range needs {
-		if bytes.Contains(st.lower, lit) {
-			return true
-		}
-	}
-	return false
-}
-
-// requiredLiterals returns, for an OS_Regex pattern, the longest literal run
-// of each alternative (lowercased: OS_Regex compares case-insensitively).
-// Any match of the pattern contains one of them. It returns nil when an
-// alternative has no literal of at least two bytes.
-func requiredLiterals(p *osregex.Pattern) [][]byte {
-	if p == nil || p.Kind() != osregex.OSRegex {
-		return nil
-	}
-	var out [][]byte
-	for _, alt := range splitOSRegex(p.String()) {
-		lit := longestLiteral(alt)
-		if len(lit) < 2 {
-			return nil
-		}
-		out = append(out, appendLower(nil, string(lit)))
-	}
-	return out
-}
-
-// longestLiteral tokenizes one OS_Regex alternative and returns its longest
-// run of consecutive literal bytes. Class tokens, their quantifiers and
-// group parentheses end a run.
-func longestLiteral(alt string) []byte {
-	var best, cur []byte
-	cut := func() {
-		if len(cur) > len(best) {
-			best = cur
-		}
-		cur = nil
-	}
-	i := 0
-	if strings.HasPrefix(alt, "^") {
-		i = 1
-	}
-	end := len(alt)
-	if end > i && alt[end-1] == '$' && (end < 2 || alt[end-2] != '\\') {
-		end-- // the end anchor
-	}
-	for i < end {
-		c := alt[i]
-		switch {
-		case c == '(' || c == ')':
-			cut()
-			i++
-		case c == '\\' && i+1 < end:
-			e := alt[i+1]
-			i += 2
-			switch e {
-			case '\\', '(', ')', '$', '|', '<':
-				cur = append(cur, e)
-			case 't':
-				cur = append(cur, '\t')
-			default: // a class; a following + or * is its quantifier
-				cut()
-				if i < end && (alt[i] == '+' || alt[i] == '*') {
-					i++
-				}
-			}
-		case c == '\\':
-			cut()
-			i++
-		case (c == '+' || c == '*') && len(cur) == 0:
-			// After a group or at the start: not known to be a literal.
-			i++
-		default:
-			cur = append(cur, c)
-			i++
-		}
-	}
-	cut()
-	return best
-}
-
-// firstBytes finds the set of bytes a match of an anchored prematch must
-// start with; ok is false when no such bound is known.
-func firstBytes(p *osregex.Pattern) (*[256]bool, bool) {
-	if p == nil {
-		return nil, false
-	}
-	set := new([256]bool)
-	switch p.Kind() {
-	case osregex.OSRegex:
-		for _, alt := range splitOSRegex(p.String()) {
-			if !osregexFirst(alt, set) {
-				return nil, false
-			}
-		}
-		return set, true
-	case osregex.PCRE2:
-		b, ok := pcre2First(p.String())
-		if !ok {
-			return nil, false
-		}
-		set[b] = true
-		return set, true
-	}
-	return nil, false
-}
-
-// splitOSRegex splits an OS_Regex pattern at its unescaped '|'.
-func splitOSRegex(p string) []string {
-	var alts []string
-	start := 0
-	for i := 0; i < len(p); i++ {
-		switch p[i] {
-		case '\\':
-			i++
-		case '|':
-			alts = append(alts, p[start:i])
-			start = i + 1
-		}
-	}
-	return append(alts, p[start:])
-}
-
-// OS_Regex character classes (tested on the raw byte).
-var (
-	classDigit = byteSet(func(c byte) bool { return '0' <= c && c <= '9' })
-	classWord  = byteSet(func(c byte) bool {
-		return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') || c == '-' || c == '@' || c == '_'
-	})
-	classSpace = byteSet(func(c byte) bool { return c == ' ' })
-	classPunct = byteSet(func(c byte) bool { return strings.IndexByte("!\"#$%&'()*+,-.:;<=>?[]{|}", c) >= 0 })
-)
-
-func byteSet(in func(byte) bool) [256]bool {
-	var s [256]bool
-	for b := 0; b < 256; b++ {
-		s[b] = in(byte(b))
-	}
-	return s
-}
-
-// osregexFirst adds to set the bytes an anchored OS_Regex alternative can
-// start with; it reports false when the alternative is not anchored or may
-// start with anything (or match an empty log).
-func osregexFirst(alt string, set *[256]bool) bool {
-	if len(alt) < 2 || alt[0] != '^' {
-		return false
-	}
-	c := alt[1]
-	switch c {
-	case '(', ')', '+', '*', '^':
-		return false
-	case '$':
-		if len(alt) == 2 {
-			return false
-		}
-	case '\\':
-		if len(alt) < 3 {
-			return false
-		}
-		return osregexEscapeFirst(alt[2], alt[3:], set)
-	}
-	// A literal, compared case-insensitively.
-	set[c] = true
-	set[lowerByte(c)] = true
-	if 'a' <= c && c <= 'z' {
-		set[c-'a'+'A'] = true
-	}
-	return true
-}
-
-// osregexEscapeFirst handles "^\\e…": a literal escape or a class that must
-// match at least once.
-func osregexEscapeFirst(e byte, rest string, set *[256]bool) bool {
-	switch e {
-	case '\\', '(', ')', '$', '|', '<':
-		set[e] = true
-		return true
-	case 't':
-		set['\t'] = true
-		return true
-	}
-	if strings.HasPrefix(rest, "*") {
-		return false // zero or more: no bound
-	}
-	var cls [256]bool
-	switch e {
-	case 'd':
-		cls = classDigit
-	case 'w':
-		cls = classWord
-	case 's':
-		cls = classSpace
-	case 'p':
-		cls = classPunct
-	case 'D', 'W', 'S':
-		base := map[byte][256]bool{'D': classDigit, 'W': classWord, 'S': classSpace}[e]
-		for b := range cls {
-			cls[b] = !base[b]
-		}
-	default:
-		return false
-	}
-	for b, in := range cls {
-		if in {
-			set[b] = true
-		}
-	}
-	return true
-}
-
-// pcre2First returns the byte a simple anchored PCRE2 pattern must start
-// with: "^" then a plain character that no quantifier makes optional, and no
-// alternation anywhere.
-func pcre2First(p string) (byte, bool) {
-	if len(p) < 2 || p[0] != '^' || strings.ContainsRune(p, '|') {
-		return 0, false
-	}
-	c := p[1]
-	plain := c == ' ' || c == '%' || c == '<' || c == '"' || c == '\'' || c == '=' || c == ':' ||
-		c == ',' || c == ';' || c == '#' || c == '@' || c == '/' || c == '_' || c == '-' ||
-		('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
-	if !plain {
-		return 0, false
-	}
-	if len(p) > 2 {
-		switch p[2] {
-		case '?', '*', '{':
-			return 0, false
-		}
-	}
-	return c, true
-}
-
-func lowerByte(b byte) byte {
-	if 'A' <= b && b <= 'Z' {
-		return b + 'a' - 'A'
-	}
-	return b
-}
-
 func lowerASCII(s string) string {
 	return string(appendLower(nil, s))
-}
-
-func appendLower(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		dst = append(dst, lowerByte(s[i]))
-	}
-	return dst
 }

@@ -7,19 +7,26 @@ import (
 	"github.com/gossec/gossec/internal/osregex"
 )
 
-func TestLongestLiteral(t *testing.T) {
+func TestLiteralRuns(t *testing.T) {
 	for _, c := range []struct{ alt, want string }{
 		{`^oscap: `, "oscap: "},
-		{`date=\S+ time=\.+ devname=\S+`, " devname="},
-		{`\d\d/\d\d/\d\d\d\d:\s*\d\d`, "/"},
-		{`a+b\d+cc`, "a+b"},
+		{`date=\S+ time=\.+ devname=\S+`, "date=| time=| devname="},
+		{`\d\d/\d\d/\d\d\d\d:\s*\d\d`, "/|/|:"},
+		{`a+b\d+cc`, "a+b|cc"},
 		{`(\d+)+abc`, "abc"},
-		{`\<log>\.+\</log>`, "</log>"},
+		{`\<log>\.+\</log>`, "<log>|</log>"},
 		{`%ASA-$`, "%ASA-"},
 		{`x\$`, "x$"},
 		{`\tScan`, "\tScan"},
+		{`a=\t*(\.*)\t`, "a=|\t"},
+		{`a=\t+b`, "a=\t|b"},
+		{`x\(+y`, "x(|y"},
 	} {
-		if got := string(longestLiteral(c.alt)); got != c.want {
+		var got []string
+		for _, r := range literalRuns(c.alt) {
+			got = append(got, string(r))
+		}
+		if strings.Join(got, "|") != c.want {
 			t.Errorf("%q: %q, want %q", c.alt, got, c.want)
 		}
 	}
@@ -49,9 +56,14 @@ func TestIndexBounds(t *testing.T) {
 		{osregex.OSRegex, `^\<x`, "<"},
 		{osregex.OSRegex, `^$`, ""},
 		{osregex.PCRE2, `^abc`, "a"},
-		{osregex.PCRE2, `^a?bc`, ""},
+		{osregex.PCRE2, `^a?bc`, "ab"},
+		{osregex.PCRE2, `^a*`, ""},
 		{osregex.PCRE2, `^a|b`, ""},
-		{osregex.PCRE2, `(?i)^a`, ""},
+		{osregex.PCRE2, `^a|^\[b`, "a["},
+		{osregex.PCRE2, `^(?:x|y)z`, "xy" + highBytes}, // simplified to a class
+		{osregex.PCRE2, `^\d{2}`, "0123456789" + highBytes},
+		{osregex.PCRE2, `(?i)^a`, "aA" + highBytes},
+		{osregex.PCRE2, `^(?=a)`, ""},
 	} {
 		set, ok := firstBytes(compile(c.kind, c.pattern))
 		var got strings.Builder
@@ -86,6 +98,16 @@ func TestIndexBounds(t *testing.T) {
 		}
 	}
 }
+
+// highBytes are the non-ASCII bytes, which a class or a case-insensitive
+// literal may always start with.
+var highBytes = func() string {
+	var b []byte
+	for c := 0x80; c < 0x100; c++ {
+		b = append(b, byte(c))
+	}
+	return string(b)
+}()
 
 func sortString(s string) string {
 	b := []byte(s)

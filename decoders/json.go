@@ -34,7 +34,8 @@ var jsonStatic = map[string]event.Static{
 }
 
 // decodeJSON is JSON_Decoder on in; flags come from the reporting decoder.
-func decodeJSON(in string, ev *event.Event, rep *decoder) {
+// names, when not nil, interns the nested field names.
+func decodeJSON(in string, ev *event.Event, rep *decoder, names *nameCache) {
 	if i := strings.IndexByte(in, 0); i >= 0 {
 		in = in[:i] // analysisd sees a C string
 	}
@@ -42,25 +43,56 @@ func decodeJSON(in string, ev *event.Event, rep *decoder) {
 	if !ok || in[start] != '{' {
 		return
 	}
-	w := jsonWalker{ev: ev, rep: rep}
+	w := jsonWalker{ev: ev, rep: rep, names: names}
 	w.object(gjson.Parse(in[start:end]), "")
 }
 
 type jsonWalker struct {
-	ev  *event.Event
-	rep *decoder
-	buf []byte
+	ev    *event.Event
+	rep   *decoder
+	buf   []byte
+	names *nameCache
 }
 
 func (w *jsonWalker) object(obj gjson.Result, prefix string) {
 	obj.ForEach(func(k, v gjson.Result) bool {
 		key := cjsonString(k.Raw)
 		if prefix != "" {
-			key = prefix + "." + key
+			key = w.names.join(prefix, key)
 		}
 		w.value(key, v)
 		return true
 	})
+}
+
+// nameCache interns the dotted names of nested JSON fields: the same
+// names come back with every event of a source, and building each anew
+// would allocate per field and event.
+type nameCache struct {
+	m   map[string]string
+	buf []byte
+}
+
+// maxNames bounds a session's cache; past it, names are built each time.
+const maxNames = 1 << 14
+
+// join returns prefix + "." + key.
+func (c *nameCache) join(prefix, key string) string {
+	if c == nil {
+		return prefix + "." + key
+	}
+	c.buf = append(append(append(c.buf[:0], prefix...), '.'), key...)
+	if s, ok := c.m[string(c.buf)]; ok {
+		return s
+	}
+	s := string(c.buf)
+	if len(c.m) < maxNames {
+		if c.m == nil {
+			c.m = map[string]string{}
+		}
+		c.m[s] = s
+	}
+	return s
 }
 
 func (w *jsonWalker) value(key string, v gjson.Result) {

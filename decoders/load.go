@@ -33,6 +33,7 @@ type Set struct {
 	pn, nopn []*topNode // top-level lists with / without program_name
 	pnIdx    pnIndex
 	nopnIdx  nopnIndex
+	lits     *litTable // literals of the prematch prefilters
 	names    []string
 	nameSet  map[string]struct{}
 	sonic    *sonicPatterns
@@ -677,6 +678,10 @@ func (l *loader) finish() {
 			prepareVariants(t)
 		}
 	}
+	s.lits = newLitTable()
+	buildFilters(s.pn, s.lits)
+	buildFilters(s.nopn, s.lits)
+	s.lits.freeze()
 	s.pnIdx = buildPNIndex(s.pn)
 	s.nopnIdx = buildNOPNIndex(s.nopn)
 }

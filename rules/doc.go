@@ -10,6 +10,12 @@
 // the daemon) concurrently, each with its own State. A State itself is not
 // safe for concurrent use.
 //
+// Match evaluates the tree as OS_CheckIfRuleMatch does, through a fast
+// path that gives the same result (index.go, logfilter.go): children are
+// indexed by decoded_as, presence pre-checks and the literals the log
+// expressions need reject rules before any expression runs. A Tracer gets
+// the plain evaluation, since it must see every rule tried.
+//
 // The behaviour follows docs/wazuh-engine.md §3, §6 and §9 including the
 // quirks of the C implementation (see the comments marked "Quirk").
 //

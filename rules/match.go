@@ -33,11 +33,20 @@ type matcher struct {
 	prev    *Rule // parent of the matched rule (lf->prev_rule)
 	matched int   // lf->matched
 	fired   int
+	plain   bool // no index and no pre-checks (tracing, differential tests)
+	lits    *litTable
 }
 
 // Match evaluates the event against the tree (§3.5) and updates st.
 func (t *Tree) Match(ev *event.Event, st *State, tr Tracer) Result {
-	m := matcher{st: st, ev: ev, tr: tr, now: ev.Time.Unix()}
+	return t.match(ev, st, tr, tr != nil)
+}
+
+// match is Match with the choice of the plain evaluation, which the fast
+// path must reproduce exactly (see index.go).
+func (t *Tree) match(ev *event.Event, st *State, tr Tracer, plain bool) Result {
+	m := matcher{st: st, ev: ev, tr: tr, now: ev.Time.Unix(), plain: plain, lits: t.lits}
+	st.scanned = false
 	st.resetPrevious()
 	cat := eventCategory(ev)
 	var r *Rule
@@ -69,7 +78,7 @@ func (m *matcher) check(nd *node) *Rule {
 	if m.tr != nil {
 		m.tr.Trying(r)
 	}
-	if !m.conds(r) {
+	if !m.plain && (!r.needs.met(m.ev) || !m.logLiteralsOK(r)) || !m.conds(r) {
 		return nil
 	}
 	if m.tr != nil {
@@ -79,13 +88,11 @@ func (m *matcher) check(nd *node) *Rule {
 		if m.tr != nil {
 			m.tr.TryingChildren()
 		}
-		for _, c := range nd.children {
-			if got := m.check(c); got != nil {
-				if m.prev == nil {
-					m.prev = r
-				}
-				return got
+		if got := m.children(nd); got != nil {
+			if m.prev == nil {
+				m.prev = r
 			}
+			return got
 		}
 	}
 	if r.opts&optNoAlert != 0 {
@@ -94,6 +101,25 @@ func (m *matcher) check(nd *node) *Rule {
 	m.st.fired[r.idx]++
 	m.fired = m.st.fired[r.idx]
 	return r
+}
+
+// children checks nd's children in sibling order, through the index when
+// there is one, and returns the first match.
+func (m *matcher) children(nd *node) *Rule {
+	if nd.index != nil && !m.plain {
+		for _, i := range nd.index.candidates(m.ev) {
+			if got := m.check(nd.children[i]); got != nil {
+				return got
+			}
+		}
+		return nil
+	}
+	for _, c := range nd.children {
+		if got := m.check(c); got != nil {
+			return got
+		}
+	}
+	return nil
 }
 
 // finish applies level 0, ignore, check_if_ignored, the ignore store and

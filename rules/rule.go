@@ -39,7 +39,12 @@ type Rule struct {
 	scaled int // load-time level used for sibling order and if_level
 	opts   uint32
 	cond   conditions
-	corr   correlation
+	needs  needs // presence pre-checks of cond, for the fast path
+	// logLits are the literals the log needs for the log expressions to
+	// match, as litTable ids in disjunctive normal form; nil = none.
+	logLits   [][]uint16
+	costlyLog bool // has a regular expression on the log: worth a scan
+	corr      correlation
 
 	// Raw placement inputs, kept for the overwrite warnings.
 	ifSid, ifGroup, ifLevel string
@@ -229,6 +234,7 @@ const (
 type node struct {
 	rule     *Rule
 	children []*node
+	index    *childIndex // nil when the children are few or not by decoder
 }
 
 // Tree is the loaded rule tree. It is immutable after Load and safe for
@@ -240,6 +246,7 @@ type Tree struct {
 	nSid    int // number of sid_prev_matched lists
 	nGroup  int // number of if_matched_group lists
 	maxFreq int
+	lits    *litTable // literals of the rules' log expressions
 }
 
 // Rule returns the rule with the given id, or nil.

@@ -263,7 +263,8 @@ func (l *loader) overwrite(n *xmlconf.Node, old, nw *Rule) {
 	oc.ignore, oc.ignoreDyn, oc.ckIgnore, oc.ckIgnoreDyn = nc.ignore, nc.ignoreDyn, nc.ckIgnore, nc.ckIgnoreDyn
 }
 
-// finish restores the real levels and fills the derived exported fields.
+// finish restores the real levels, fills the derived exported fields and
+// builds the indexes of the fast path.
 func (l *loader) finish() {
 	for _, r := range l.t.rules {
 		switch {
@@ -288,4 +289,5 @@ func (l *loader) finish() {
 			r.Frequency = r.corr.frequency + 2
 		}
 	}
+	l.t.buildIndexes()
 }
