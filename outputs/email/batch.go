@@ -1,0 +1,189 @@
+package email
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// batch is the alerts of one message: a group waiting for its delay, or a
+// single alert.
+type batch struct {
+	rcpts    *rcptSet
+	format   Format
+	sections []*Section
+	deadline time.Time
+}
+
+// digest collects, per recipient set and format, the alerts the hourly
+// cap held back; it is sent as one message once the hour has turned.
+type digest struct {
+	rcpts   *rcptSet
+	format  Format
+	hour    time.Time // the hour whose budget was spent
+	entries []string
+	size    int
+	total   int
+	omitted int
+}
+
+// limiter is email_maxperhour: one budget per local clock hour shared by
+// every message the Mailer sends.
+type limiter struct {
+	max  int
+	hour time.Time
+	used int
+}
+
+// hourOf is the start of t's hour on t's own clock, so the budget turns
+// over when the wall clock's hour changes (also in half-hour zones).
+func hourOf(t time.Time) time.Time {
+	y, mo, d := t.Date()
+	return time.Date(y, mo, d, t.Hour(), 0, 0, 0, t.Location())
+}
+
+func (l *limiter) take(now time.Time) bool {
+	if h := hourOf(now); !h.Equal(l.hour) {
+		l.hour, l.used = h, 0
+	}
+	if l.used >= l.max {
+		return false
+	}
+	l.used++
+	return true
+}
+
+// header fills the fields every message shares.
+func (m *Mailer) header(kind string, rcpts *rcptSet, now time.Time) *outMsg {
+	return &outMsg{
+		Kind:     kind,
+		ID:       m.nextID(now),
+		Date:     now,
+		FromName: cleanHeader(m.cfg.Product, subjectSize),
+		From:     m.cfg.From,
+		To:       rcpts.addrs[0],
+		Cc:       rcpts.addrs[1:],
+		ReplyTo:  m.cfg.ReplyTo,
+		IDSName:  cleanHeader(m.cfg.IDSName, subjectSize),
+	}
+}
+
+// compose renders a batch. A grouped mail takes the subject of its
+// highest-level alert (the first of them), as ossec-maild does.
+func (m *Mailer) compose(b *batch, now time.Time) *outMsg {
+	if b.format == SMS {
+		s := b.sections[0]
+		msg := m.header(kindSMS, b.rcpts, now)
+		msg.Subject, msg.Body = s.SMSSubject(), normalizeEOL([]byte(s.SMSBody()))
+		return msg
+	}
+	msg := m.header(kindFull, b.rcpts, now)
+	top := b.sections[0]
+	var body []byte
+	for i, s := range b.sections {
+		if s.Level > top.Level {
+			top = s
+		}
+		if i > 0 {
+			body = append(body, '\n')
+		}
+		body = append(body, m.cfg.renderSection(s)...)
+	}
+	msg.Subject, msg.Body = top.Subject(m.cfg.FullSubject), normalizeEOL(body)
+	return msg
+}
+
+// hold adds a batch that found the hour's budget spent to the digest of
+// its recipient set. Beyond DigestMaxBytes alerts are only counted.
+func (m *Mailer) hold(b *batch, now time.Time) {
+	key := strconv.Itoa(int(b.format)) + ":" + b.rcpts.key
+	d := m.digests[key]
+	if d == nil {
+		d = &digest{rcpts: b.rcpts, format: b.format, hour: hourOf(now)}
+		m.digests[key] = d
+	}
+	for _, s := range b.sections {
+		var e string
+		if b.format == SMS {
+			e = s.SMSSubject() + "\n"
+		} else {
+			e = string(m.cfg.renderSection(s))
+		}
+		d.total++
+		m.stats.held.Add(1)
+		if len(d.entries) == 0 && len(e) > m.cfg.DigestMaxBytes {
+			e = truncUTF8(e, m.cfg.DigestMaxBytes) + "\n(truncated)\n"
+		}
+		if len(d.entries) > 0 && d.size+len(e) > m.cfg.DigestMaxBytes {
+			d.omitted++
+			m.stats.notShown.Add(1)
+			continue
+		}
+		d.entries = append(d.entries, e)
+		d.size += len(e)
+	}
+}
+
+// sendDueDigests sends the digests of hours that are over, as far as the
+// new hour's budget allows; the rest wait for the next hour.
+func (m *Mailer) sendDueDigests(ctx context.Context, now time.Time) {
+	if len(m.digests) == 0 {
+		return
+	}
+	cur := hourOf(now)
+	for _, k := range sortedKeys(m.digests) {
+		d := m.digests[k]
+		if !cur.After(d.hour) {
+			continue
+		}
+		if !m.lim.take(now) {
+			return
+		}
+		delete(m.digests, k)
+		m.deliver(ctx, m.composeDigest(d, now), now)
+	}
+}
+
+func (m *Mailer) composeDigest(d *digest, now time.Time) *outMsg {
+	msg := m.header(kindDigest, d.rcpts, now)
+	tag := subjectTag(m.cfg.Product)
+	n := strconv.Itoa(d.total)
+	capText := strconv.Itoa(m.cfg.MaxPerHour)
+	var b strings.Builder
+	if d.format == SMS {
+		msg.Subject = cleanHeader(tag+" digest - "+n+" alerts over email_maxperhour", subjectSize)
+		b.WriteString(n + " alerts held (email_maxperhour " + capText + "):\n")
+	} else {
+		msg.Subject = cleanHeader(tag+" Notification digest - "+n+" alerts held by email_maxperhour", subjectSize)
+		b.WriteString(m.cfg.Product + " Notification digest.\n")
+		b.WriteString(n + " alerts were held because email_maxperhour (" + capText +
+			") was reached in the hour starting " + d.hour.Format("2006 Jan 02 15:04") + ".\n\n")
+	}
+	for i, e := range d.entries {
+		if i > 0 && d.format == Full {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e)
+	}
+	if d.omitted > 0 {
+		if d.format == Full {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strconv.Itoa(d.omitted) + " more not shown.\n")
+	}
+	msg.Body = normalizeEOL([]byte(b.String()))
+	return msg
+}
+
+// normalizeEOL turns CRLF and lone CR into LF. The quoted-printable
+// encoder writes every line end as CRLF, but it merges a lone CR with a
+// later LF even when other bytes come between, which would lose a line.
+func normalizeEOL(b []byte) string {
+	if !bytes.ContainsRune(b, '\r') {
+		return string(b)
+	}
+	b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+	return string(bytes.ReplaceAll(b, []byte("\r"), []byte("\n")))
+}

@@ -1,0 +1,314 @@
+package email
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"io"
+	"math/big"
+	"mime/quotedprintable"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// received is one message as the test SMTP server got it.
+type received struct {
+	from  string
+	rcpts []string
+	raw   string // DATA with CRLF turned into LF
+	hdr   mail.Header
+	body  string // decoded body, LF line ends
+	user  string // authenticated user
+}
+
+// testServer is a real SMTP server (emersion/go-smtp) on 127.0.0.1 with
+// STARTTLS on a self-signed certificate and optional AUTH.
+type testServer struct {
+	t       *testing.T
+	srv     *smtp.Server
+	addr    string
+	port    int
+	pool    *x509.CertPool
+	mechs   []string // AUTH mechanisms offered; nil = no AUTH
+	user    string
+	pass    string
+	reject  atomic.Bool // answer MAIL FROM with 451
+	mu      sync.Mutex
+	msgs    []received
+	arrived chan struct{}
+}
+
+func newTestServer(t *testing.T, implicitTLS bool, mechs ...string) *testServer {
+	t.Helper()
+	cert, pool := selfSigned(t)
+	s := &testServer{t: t, pool: pool, mechs: mechs, user: "ossec", pass: "s3cret", arrived: make(chan struct{}, 1000)}
+	s.srv = smtp.NewServer(s)
+	s.srv.Domain = "localhost"
+	s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	s.srv.ReadTimeout = 5 * time.Second
+	s.srv.WriteTimeout = 5 * time.Second
+	var l net.Listener
+	var err error
+	if implicitTLS {
+		l, err = tls.Listen("tcp", "127.0.0.1:0", s.srv.TLSConfig)
+	} else {
+		l, err = net.Listen("tcp", "127.0.0.1:0")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.addr = l.Addr().String()
+	s.port = l.Addr().(*net.TCPAddr).Port
+	go func() { _ = s.srv.Serve(l) }()
+	t.Cleanup(func() { _ = s.srv.Close() })
+	return s
+}
+
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "localhost"},
+		DNSNames:     []string{"localhost"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(c)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: c}, pool
+}
+
+// NewSession implements smtp.Backend.
+func (s *testServer) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{s: s, conn: c}, nil
+}
+
+type session struct {
+	s     *testServer
+	conn  *smtp.Conn
+	user  string
+	from  string
+	rcpts []string
+}
+
+func (x *session) AuthMechanisms() []string { return x.s.mechs }
+
+func (x *session) Auth(mech string) (sasl.Server, error) {
+	check := func(user, pass string) error {
+		if _, isTLS := x.conn.TLSConnectionState(); !isTLS {
+			return errors.New("auth before TLS")
+		}
+		if user != x.s.user || pass != x.s.pass {
+			return smtp.ErrAuthFailed
+		}
+		x.user = user
+		return nil
+	}
+	switch mech {
+	case sasl.Plain:
+		return sasl.NewPlainServer(func(_, u, p string) error { return check(u, p) }), nil
+	case sasl.Login:
+		return &loginServer{check: check}, nil
+	}
+	return nil, smtp.ErrAuthUnknownMechanism
+}
+
+func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	if x.s.reject.Load() {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
+	}
+	if len(x.s.mechs) > 0 && x.user == "" {
+		return smtp.ErrAuthRequired
+	}
+	x.from = from
+	return nil
+}
+
+func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	x.rcpts = append(x.rcpts, to)
+	return nil
+}
+
+func (x *session) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	raw := strings.ReplaceAll(string(data), "\r\n", "\n")
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		x.s.t.Errorf("server: unparsable message: %v\n%s", err, raw)
+		return err
+	}
+	body, err := io.ReadAll(msg.Body)
+	if err != nil {
+		return err
+	}
+	if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+		if body, err = io.ReadAll(quotedprintable.NewReader(bytes.NewReader(body))); err != nil {
+			x.s.t.Errorf("server: bad quoted-printable: %v", err)
+		}
+	}
+	x.s.mu.Lock()
+	x.s.msgs = append(x.s.msgs, received{
+		from: x.from, rcpts: append([]string(nil), x.rcpts...), raw: raw, hdr: msg.Header,
+		body: strings.ReplaceAll(string(body), "\r\n", "\n"), user: x.user,
+	})
+	x.s.mu.Unlock()
+	x.s.arrived <- struct{}{}
+	return nil
+}
+
+func (x *session) Reset()        { x.from, x.rcpts = "", nil }
+func (x *session) Logout() error { return nil }
+
+// loginServer is the server side of AUTH LOGIN (go-sasl ships only the
+// client side).
+type loginServer struct {
+	check func(user, pass string) error
+	step  int
+	user  string
+}
+
+func (l *loginServer) Next(resp []byte) ([]byte, bool, error) {
+	switch l.step {
+	case 0:
+		l.step++
+		if len(resp) > 0 { // initial response carries the user name
+			l.user = string(resp)
+			l.step++
+			return []byte("Password:"), false, nil
+		}
+		return []byte("Username:"), false, nil
+	case 1:
+		l.user = string(resp)
+		l.step++
+		return []byte("Password:"), false, nil
+	default:
+		return nil, true, l.check(l.user, string(resp))
+	}
+}
+
+// wait returns once n messages in total have arrived, or fails the test.
+func (s *testServer) wait(n int) []received {
+	s.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		s.mu.Lock()
+		got := len(s.msgs)
+		s.mu.Unlock()
+		if got >= n {
+			break
+		}
+		select {
+		case <-s.arrived:
+		case <-deadline:
+			s.t.Fatalf("waited for %d messages, have %d", n, got)
+		}
+	}
+	return s.all()
+}
+
+func (s *testServer) all() []received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]received(nil), s.msgs...)
+}
+
+// fakeClock is a Clock the test moves by hand.
+type fakeClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	waiters []waiter
+}
+
+type waiter struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func newFakeClock(t time.Time) *fakeClock { return &fakeClock{now: t} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	if d <= 0 {
+		ch <- c.now
+		return ch
+	}
+	c.waiters = append(c.waiters, waiter{at: c.now.Add(d), ch: ch})
+	return ch
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	kept := c.waiters[:0]
+	for _, w := range c.waiters {
+		if !w.at.After(c.now) {
+			w.ch <- c.now
+			continue
+		}
+		kept = append(kept, w)
+	}
+	c.waiters = kept
+}
+
+// runMailer starts m.Run and stops it at the end of the test.
+func runMailer(t *testing.T, m *Mailer) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := m.Run(ctx); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			<-done
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
