@@ -542,6 +542,7 @@ func elemOptions(l *loader, n *xmlconf.Node, r *Rule, sp *spec) {
 	case "alert_by_email":
 		r.opts |= optMail
 	case "no_email_alert":
+		r.NoEmail = true
 		// Quirk: the 12-bit mask also clears no_counter.
 		if r.opts&optMail != 0 {
 			r.opts &= 0xfff - optMail

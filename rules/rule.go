@@ -3,6 +3,7 @@ package rules
 import (
 	"github.com/gossec/gossec/internal/cdb"
 	"github.com/gossec/gossec/internal/event"
+	"github.com/gossec/gossec/internal/litscan"
 	"github.com/gossec/gossec/internal/osregex"
 	"github.com/gossec/gossec/internal/xmlconf"
 )
@@ -16,20 +17,23 @@ type Rule struct {
 	Description string // raw text, $(field) not expanded
 	Groups      string // root group name + <group> contents, as stored
 
-	Mitre            []string // old-format <mitre><id> list, deduplicated
-	MitreTactics     []string // new format: tacticID of each block
-	MitreTechniques  []string // new format: techniqueID of each block (same index)
-	Info, CVE        string
-	Frequency        int // as printed in JSON: stored+2 for rules with a correlation search, else 0
-	Timeframe        int // seconds
-	IgnoreTime       int // ignore="N" seconds, 0 = none
-	Category         string
-	DecodedAs        string
-	MaxSize          int
-	NoAlert          bool
-	FirstTimeSeen    bool // if_fts
-	Mail, Log        bool // alert_by_email / log flag after defaults and options
-	NoFullLog        bool
+	Mitre           []string // old-format <mitre><id> list, deduplicated
+	MitreTactics    []string // new format: tacticID of each block
+	MitreTechniques []string // new format: techniqueID of each block (same index)
+	Info, CVE       string
+	Frequency       int // as printed in JSON: stored+2 for rules with a correlation search, else 0
+	Timeframe       int // seconds
+	IgnoreTime      int // ignore="N" seconds, 0 = none
+	Category        string
+	DecodedAs       string
+	MaxSize         int
+	NoAlert         bool
+	FirstTimeSeen   bool // if_fts
+	Mail, Log       bool // alert_by_email / log flag after defaults and options
+	NoFullLog       bool
+	// NoEmail is set by <options>no_email_alert</options>: no mail for
+	// this rule on any path, granular <email_alerts> included.
+	NoEmail          bool
 	NoCounter        bool
 	NoAR             bool
 	NoPreviousOutput bool
@@ -41,8 +45,8 @@ type Rule struct {
 	cond   conditions
 	needs  needs // presence pre-checks of cond, for the fast path
 	// logLits are the literals the log needs for the log expressions to
-	// match, as litTable ids in disjunctive normal form; nil = none.
-	logLits   [][]uint16
+	// match; nil = none.
+	logLits   litscan.Filter
 	costlyLog bool // has a regular expression on the log: worth a scan
 	corr      correlation
 
@@ -246,7 +250,7 @@ type Tree struct {
 	nSid    int // number of sid_prev_matched lists
 	nGroup  int // number of if_matched_group lists
 	maxFreq int
-	lits    *litTable // literals of the rules' log expressions
+	lits    *litscan.Table // literals of the rules' log expressions (maybe shared)
 }
 
 // Rule returns the rule with the given id, or nil.

@@ -18,7 +18,8 @@ type Rule struct {
 	Frequency   int // 0 = not a correlation rule
 	FiredTimes  int
 	NoCounter   bool
-	Mail        bool
+	Mail        bool // the global email path takes it (level >= email_alert_level or alert_by_email)
+	NoEmail     bool // no_email_alert: no mail on any path
 	NoFullLog   bool
 }
 

@@ -148,6 +148,7 @@ func (a *Analyzer) Alert(res Result) *alert.Alert {
 			FiredTimes:  res.Match.FiredTimes,
 			NoCounter:   r.NoCounter,
 			Mail:        r.Mail,
+			NoEmail:     r.NoEmail,
 			NoFullLog:   r.NoFullLog,
 		}
 		for _, p := range res.Match.Previous {

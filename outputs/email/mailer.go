@@ -179,7 +179,9 @@ func messageIDHost(helo string) string {
 // means the queue was full and the alert was dropped (and counted). An
 // alert that goes to no recipient is accepted and forgotten.
 func (m *Mailer) Send(a *alert.Alert) bool {
-	if a == nil || a.Rule == nil || a.Event == nil {
+	// no_email_alert keeps a rule out of every mail path, granular
+	// <email_alerts> included.
+	if a == nil || a.Rule == nil || a.Event == nil || a.Rule.NoEmail {
 		return true
 	}
 	r, ok := m.route(a)

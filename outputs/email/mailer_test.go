@@ -168,6 +168,8 @@ func TestRouting(t *testing.T) {
 		{mkAlert(5, 4, "d", "web,", "/var/log/secure", "l", false), nil},
 		{mkAlert(5, 6, "d", "web,", "/var/log/secure.1", "l", false), nil},
 		{seedAlert(), []string{"admin@example.com", "ids@example.com", "loc@example.com"}},
+		// no_email_alert keeps the rule out of granular blocks too.
+		{noEmail(mkAlert(2, 10, "d", "syslog,", "/var/log/messages", "l", false)), nil},
 	}
 	seen := 0
 	for i, tc := range cases {
@@ -620,4 +622,9 @@ func TestNoFullLogDefaultLayout(t *testing.T) {
 	if got != want {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
+}
+
+func noEmail(a *alert.Alert) *alert.Alert {
+	a.Rule.NoEmail = true
+	return a
 }
