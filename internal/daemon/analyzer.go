@@ -22,6 +22,7 @@ type analyzer struct {
 	pending map[positions.FileID]positions.Entry
 	stats   *Stats
 	log     *slog.Logger
+	outs    *outputs // nil: alert files only
 }
 
 func newAnalyzer(rs *engine.Ruleset, cfg *config.Config, clock func() time.Time, out *alertfile.Writer,
@@ -46,18 +47,37 @@ func (a *analyzer) process(it item) {
 	if res.Event.Decoder != nil {
 		a.stats.Decoded.Add(1)
 	}
-	if a.logAll {
-		if err := a.out.WriteArchive(a.an.Alert(res)); err != nil {
-			a.outputError(err)
-		}
+	r := res.Match.Rule
+	alerting := r != nil && res.Match.Alert && r.Log
+	if !alerting && !a.logAll {
+		a.commitPos(it)
+		return
 	}
-	if r := res.Match.Rule; r != nil && res.Match.Alert && r.Log {
-		if err := a.out.WriteAlert(a.an.Alert(res)); err != nil {
+	al := a.an.Alert(res)
+	if !alerting {
+		al.Rule = nil // archived events name a rule only when it alerted
+	}
+	if alerting {
+		// Written before the archive, so the archive carries its id.
+		if err := a.out.WriteAlert(al); err != nil {
 			a.outputError(err)
 		} else {
 			a.stats.countAlert(r.Level)
+			if a.outs != nil {
+				a.outs.send(al)
+			}
 		}
 	}
+	if a.logAll {
+		if err := a.out.WriteArchive(al); err != nil {
+			a.outputError(err)
+		}
+	}
+	a.commitPos(it)
+}
+
+// commitPos marks the event's file position committable.
+func (a *analyzer) commitPos(it item) {
 	if it.pos != nil {
 		a.pending[it.pos.id] = it.pos.entry
 	}

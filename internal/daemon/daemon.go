@@ -69,6 +69,9 @@ func Load(confPath, home string, warn func(xmlconf.Pos, string)) (*config.Config
 	if len(errs) > 0 {
 		return nil, nil, errs
 	}
+	if _, errs := loadOutputs(confPath, home); len(errs) > 0 {
+		return nil, nil, errs
+	}
 	return cfg, rs, nil
 }
 
@@ -85,11 +88,24 @@ func Run(ctx context.Context, opt Options) error {
 		}
 		return fmt.Errorf("%w: %d errors", ErrLoad, len(errs))
 	}
+	outs, errs := loadOutputs(opt.ConfigPath, opt.Home)
+	if len(errs) > 0 {
+		for _, e := range errs {
+			log.Error("load", "error", e)
+		}
+		return fmt.Errorf("%w: %d errors", ErrLoad, len(errs))
+	}
 	d, err := newDaemon(opt, cfg, rs)
 	if err != nil {
 		return err
 	}
 	defer d.close()
+	// Outputs live as long as the service: a reload does not restart them
+	// (their queues would be lost); output changes need a restart.
+	d.outs = outs
+	d.an.outs = outs
+	outs.start(context.WithoutCancel(ctx))
+	defer outs.stop()
 	if opt.MetricsAddr != "" {
 		stop, err := d.serveMetrics(opt.MetricsAddr)
 		if err != nil {
@@ -129,6 +145,7 @@ type daemon struct {
 	out   *alertfile.Writer
 	stats *Stats
 	srcs  sources
+	outs  *outputs
 }
 
 func newDaemon(opt Options, cfg *config.Config, rs *engine.Ruleset) (*daemon, error) {

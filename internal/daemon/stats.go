@@ -64,6 +64,9 @@ func (d *daemon) counters() ([]counter, []fileCount, []int64) {
 		{"reloads", "successful reloads", s.Reloads.Load()},
 		{"reload_failures", "reloads refused because something failed to load", s.ReloadFailures.Load()},
 	}
+	if d.outs != nil {
+		cs = append(cs, d.outs.counters()...)
+	}
 	return cs, files, levels
 }
 
