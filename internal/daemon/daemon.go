@@ -28,7 +28,7 @@ type Options struct {
 	// Notify sends a systemd notification ("READY=1", ...); may be nil.
 	Notify func(state string)
 	// CommitInterval is how often alerts are flushed and positions
-	// committed (default 1s).
+	// committed (default 250ms).
 	CommitInterval time.Duration
 	// QueueSize bounds the events waiting for the analyzer (default 4096):
 	// inputs block when it is full (back-pressure, nothing dropped).
@@ -127,7 +127,7 @@ func (o *Options) defaults() {
 		o.Notify = func(string) {}
 	}
 	if o.CommitInterval <= 0 {
-		o.CommitInterval = time.Second
+		o.CommitInterval = 250 * time.Millisecond
 	}
 	if o.QueueSize <= 0 {
 		o.QueueSize = 4096

@@ -98,7 +98,7 @@ func TestCrashRestartLosesNothing(t *testing.T) {
 	w := startWriter(t, h.path("logsrc/auth.log"), 5000)
 	for i := 0; i < cycles; i++ {
 		d := h.start()
-		time.Sleep(time.Duration(150+rand.IntN(250)) * time.Millisecond)
+		time.Sleep(time.Duration(300+rand.IntN(400)) * time.Millisecond)
 		d.kill()
 	}
 	written := w.close()
@@ -129,7 +129,8 @@ func TestCrashRestartLosesNothing(t *testing.T) {
 		t.Fatalf("%d of %d lines never alerted (first: %v); %d alerts in all; stderr:\n%s; log:\n%s", lost, written, first, len(h.alerts()), d.stderr.String(), h.read("logs/gossec.log"))
 	}
 	// At most the uncommitted window repeats after each crash: the commit
-	// interval (1 s) at 5k lines/s plus the queues.
+	// interval (250 ms) at 5k lines/s plus the queues, with slack for a
+	// loaded machine where a short-lived run may commit nothing.
 	if limit := int64(cycles) * 10000; repeated > limit {
 		t.Errorf("%d repeated alerts after %d crashes, more than the in-flight window allows (%d)", repeated, cycles, limit)
 	}
