@@ -9,7 +9,7 @@ import (
 // Random pattern / subject generators for the differential tests.
 
 var (
-	rxTokens   = []string{"a", "b", "A", "x", " ", ":", ".", "1", `\d`, `\w`, `\s`, `\S`, `\.`, `\p`, `\D`, `\W`, `\t`, `\(`, "+", "*"}
+	rxTokens   = []string{"a", "b", "A", "x", " ", ":", ".", "1", `\d`, `\w`, `\s`, `\S`, `\.`, `\p`, `\D`, `\W`, `\t`, `\(`, "+", "*", "ab", "x:", "Ab "}
 	subjTokens = "aAbBx1 2:.\t(-@"
 )
 
@@ -169,7 +169,15 @@ func asciiLower(s string) string {
 
 func randOSMatch(r *rand.Rand) string {
 	const alpha = "aAbB^$|! x"
-	return randSubject(r, alpha, 8)
+	if r.Intn(4) > 0 {
+		return randSubject(r, alpha, 8)
+	}
+	// Many alternatives, to exercise the one-pass substring search.
+	alts := make([]string, minMulti+r.Intn(4))
+	for i := range alts {
+		alts[i] = randSubject(r, "aAbB^$ x", 3)
+	}
+	return strings.Join(alts, "|")
 }
 
 func TestOSMatchDifferential(t *testing.T) {
@@ -184,18 +192,46 @@ func TestOSMatchDifferential(t *testing.T) {
 	}
 }
 
-// TestIndexFold checks the case-insensitive search against a lowercased
-// strings.Index.
-func TestIndexFold(t *testing.T) {
-	r := rand.New(rand.NewSource(3))
+// TestLitSearch checks the precomputed searcher, folded and exact, against
+// strings.Index on lowercased copies.
+func TestLitSearch(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
 	for i := 0; i < iterations(); i++ {
-		lit := asciiLower(randSubject(r, "aAbB1", 4))
-		if lit == "" {
-			continue
+		fold := r.Intn(2) == 0
+		lit := randSubject(r, "aAbBq1 [", 5)
+		s := randSubject(r, "aAbBq1 [\xc3", 40)
+		want := strings.Index(s, lit)
+		if fold {
+			lit = asciiLower(lit)
+			want = strings.Index(asciiLower(s), lit)
 		}
-		s := randSubject(r, "aAbB1\xc3", 16)
-		if got, want := indexFold(s, lit), strings.Index(asciiLower(s), lit); got != want {
-			t.Fatalf("indexFold(%q, %q) = %d, want %d", s, lit, got, want)
+		ls := newLitSearch(lit, fold)
+		if got := ls.index(s); got != want {
+			t.Fatalf("index(%q, %q, fold %v) = %d, want %d", s, lit, fold, got, want)
+		}
+		if ls.pair {
+			if got := ls.indexPairs(s, 0); got != want {
+				t.Fatalf("indexPairs(%q, %q) = %d, want %d", s, lit, got, want)
+			}
+		}
+	}
+}
+
+func TestLongestRun(t *testing.T) {
+	tests := []struct{ pat, want string }{
+		{`user (\S+) from (\S+) port`, " from "},
+		{`^Failed \S+ for invalid`, " for invalid"},
+		{`\d+abc\s*de`, "abc"},
+		{`\W+(\.)\Wb`, ""}, // a lone final byte may be stepped over
+		{`\Wbc`, "bc"},     // two final bytes may not
+		{`a\(b\)cd(ef)`, "cd"},
+	}
+	for _, tt := range tests {
+		re := MustCompile(OSRegex, tt.pat).impl.(*osRegex)
+		a := &re.alts[0]
+		n := len(a.lit)
+		if got := longestRun(a.pat[n:]); got != tt.want {
+			t.Errorf("longestRun(%q) = %q, want %q", tt.pat, got, tt.want)
 		}
 	}
 }

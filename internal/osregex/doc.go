@@ -5,10 +5,22 @@
 // regexp2 with a match timeout for look-around), plus OS_WordMatch.
 //
 // Patterns are compiled once at load into immutable values that are safe for
-// concurrent use. OS_Match and OS_Regex matching does not allocate; captures
-// are written into a buffer the caller provides and reuses. PCRE2 Find
-// allocates one index slice per call (Go's regexp API has no reusable
-// variant); regexp2 allocates per match.
+// concurrent use. MatchString never allocates; captures are written into a
+// buffer the caller provides and reuses. Only a PCRE2 Find or FindEnd that
+// matches through a regexp engine allocates (Go's regexp API has no
+// reusable index slice; regexp2 returns a Match).
+//
+// PCRE2 patterns on Go's regexp are analysed at compile time
+// (prefilter.go): literal-only patterns are matched by string search
+// alone (litmatch.go, multi.go), the others are guarded by necessary
+// conditions (minimum length, anchored literal prefix, required literals)
+// that reject most subjects without running the regexp. Patterns of
+// literals, class runs and captures whose match is forced (no backtracking
+// choice) are then matched in one pass without allocating (simple.go).
+// OS_Regex and OS_Match use precomputed literal searchers (search.go) to
+// skip ahead and to reject subjects that lack a literal every match must
+// contain; OS_Regex also jumps over class runs (skipRun). Every fast path
+// is checked against the plain path by differential tests.
 //
 // Subjects and patterns are treated as C strings: everything from the first
 // NUL byte on is ignored, as the C engine never sees it.

@@ -49,6 +49,9 @@ func FuzzPCRE2(f *testing.F) {
 		{`(a)|(b)(c)?`, "b"},
 		{`(*UTF)\N{U+202E}`, "\u202e"},
 		{`(?!x)é(b+)`, "ééébb"},
+		{`(?i)^pam_unix|^\(pam_unix\)`, "(PAM_UNIX) x"},
+		{`(?i)\.jpg$|\.gif$|favicon\.ico$`, "GET /favicon.ICO"},
+		{`(?i)for (\S+) from (\S+)$`, "for \u212aey from x"},
 	} {
 		f.Add(s[0], s[1])
 	}
@@ -57,6 +60,8 @@ func FuzzPCRE2(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// The fast paths must agree with the plain regexp.
+		checkPCRE2Paths(t, pat, s)
 		caps, end, ok := p.Find(s, nil)
 		if ok != p.MatchString(s) {
 			t.Fatalf("%q on %q: Find ok %v != MatchString", pat, s, ok)

@@ -17,11 +17,16 @@ const (
 type osMatchAlt struct {
 	op  matchOp
 	lit string // lowercased
+	// search is lit's precomputed searcher (opContains).
+	search litSearch
 }
 
 type osMatch struct {
 	negate bool
 	alts   []osMatchAlt
+	// multi, set when there are many substring alternatives, searches
+	// them in one pass; alts then keeps only the others.
+	multi *multiLit
 }
 
 func compileOSMatch(pattern string) (*osMatch, error) {
@@ -50,7 +55,29 @@ func compileOSMatch(pattern string) (*osMatch, error) {
 		}
 		lp = lp[i+1:]
 	}
+	m.groupContains()
 	return m, nil
+}
+
+// groupContains moves the substring alternatives into a multiLit when
+// there are enough of them. Their order does not matter: OS_Match only
+// reports whether any alternative matched.
+func (m *osMatch) groupContains() {
+	var lits []litSearch
+	var rest []osMatchAlt
+	for _, a := range m.alts {
+		if a.op == opContains {
+			lits = append(lits, a.search)
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	if len(lits) < minMulti {
+		return
+	}
+	if multi := newMultiLit(lits); multi != nil {
+		m.multi, m.alts = multi, rest
+	}
 }
 
 // newMatchAlt classifies one alternative the way OSMatch_Compile does: the
@@ -69,7 +96,7 @@ func newMatchAlt(a string) osMatchAlt {
 	case begin:
 		return osMatchAlt{op: opPrefix, lit: a[1:]}
 	}
-	return osMatchAlt{op: opContains, lit: a}
+	return osMatchAlt{op: opContains, lit: a, search: newLitSearch(a, true)}
 }
 
 func (a *osMatchAlt) match(s string) bool {
@@ -83,11 +110,16 @@ func (a *osMatchAlt) match(s string) bool {
 	case opSuffix:
 		return hasSuffixFold(s, a.lit)
 	}
-	return a.lit == "" || indexFold(s, a.lit) >= 0
+	return a.search.index(s) >= 0
 }
 
 func (m *osMatch) match(s string) bool {
 	s = cString(s)
+	if m.multi != nil {
+		if pos, _ := m.multi.index(s); pos >= 0 {
+			return !m.negate
+		}
+	}
 	for i := range m.alts {
 		if m.alts[i].match(s) {
 			return !m.negate

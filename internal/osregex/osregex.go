@@ -140,8 +140,15 @@ type rxAlt struct {
 	parenAt []int16
 	nparens int
 	// lit is the literal run the alternative starts with ("" when it
-	// starts with a class or a parenthesis); used to skip ahead.
-	lit string
+	// starts with a class or a parenthesis); used to skip ahead with
+	// litS, its precomputed searcher.
+	lit  string
+	litS litSearch
+	// req, when hasReq, is the longest literal run inside the alternative
+	// (other than lit): every match holds it, so a subject without it is
+	// rejected before the scan.
+	req    litSearch
+	hasReq bool
 }
 
 type osRegex struct {
@@ -251,7 +258,45 @@ func newAlt(raw []byte) rxAlt {
 		n++
 	}
 	a.lit = string(a.pat[:n])
+	a.litS = newLitSearch(a.lit, true)
+	if run := longestRun(a.pat[n:]); len(run) > len(a.lit) {
+		a.req, a.hasReq = newLitSearch(run, true), true
+	}
 	return a
+}
+
+// longestRun returns the longest run of literal bytes in an encoded
+// alternative that every match holds. Runs end at classes and
+// parentheses; each is matched by consecutive subject bytes: the scan
+// skips no literal byte, and the character that ends a quantified class
+// run is the one that matches the literal after it. The one exception is
+// a single byte ending the alternative: when a plain class before it fails
+// after a quantified run, the C test for "pattern end" looks three bytes
+// ahead and so steps over that byte. Such runs are not used.
+func longestRun(pat []byte) string {
+	best, start := "", 0
+	for i := 0; i <= len(pat); i++ {
+		if i < len(pat) && pat[i] != '\\' && pat[i] != '(' {
+			continue
+		}
+		if i-start > len(best) && (i < len(pat) || i-start > 1) {
+			best = string(pat[start:i])
+		}
+		switch {
+		case i == len(pat):
+		case pat[i] == '(':
+			start = i + 1
+		default:
+			// '\' and its class code, then an optional quantifier.
+			i += 2
+			if i < len(pat) && isQuant(pat[i]) {
+				i++
+			}
+			start = i
+			i--
+		}
+	}
+	return best
 }
 
 // cString cuts s at its first NUL, as the C engine would see it.
@@ -403,11 +448,12 @@ func (a *rxAlt) exec(s string, prts []int, capMode, fast bool) (int, bool) {
 		ptErrStr[i] = noPos
 	}
 
-	if fast && a.lit != "" {
-		if a.flags&beginSet != 0 {
-			if !hasPrefixFold(s, a.lit) {
-				return noPos, false
-			}
+	if fast {
+		if a.lit != "" && a.flags&beginSet != 0 && !hasPrefixFold(s, a.lit) {
+			return noPos, false
+		}
+		if a.hasReq && a.req.index(s) < 0 {
+			return noPos, false
 		}
 	}
 
@@ -415,7 +461,7 @@ func (a *rxAlt) exec(s string, prts []int, capMode, fast bool) (int, bool) {
 	// never enters it.
 	for ; st < n; st++ {
 		if fast && pt == 0 && a.lit != "" && a.flags&beginSet == 0 {
-			k := indexFold(s[st:], a.lit)
+			k := a.litS.index(s[st:])
 			if k < 0 {
 				st = n
 				break
@@ -460,6 +506,9 @@ func (a *rxAlt) exec(s string, prts []int, capMode, fast bool) (int, bool) {
 					switch c := a.pc(next); {
 					case c == 0:
 						okHere = 1
+						if fast {
+							st = runEnd(s, st, a.pc(pt+1))
+						}
 					case c == '\\':
 						if classTable[a.pc(next+1)][s[st]] {
 							if !isQuant(a.pc(next + 2)) {
@@ -494,6 +543,8 @@ func (a *rxAlt) exec(s string, prts []int, capMode, fast bool) (int, bool) {
 							}
 						}
 						pt = next
+					} else if fast {
+						st = a.skipRun(s, st, a.pc(pt+1), next)
 					}
 				} else {
 					next++
@@ -574,6 +625,44 @@ func (a *rxAlt) exec(s string, prts []int, capMode, fast bool) (int, bool) {
 		return rcode, true
 	}
 	return noPos, false
+}
+
+// runEnd returns the last index of the run of class cls bytes starting at
+// st. A quantified class ending the pattern takes the same path for every
+// byte of its run, which only moves the closing parenthesis: jumping to
+// the run's last byte leaves the same state as scanning it.
+func runEnd(s string, st int, cls byte) int {
+	if cls == classAny {
+		return len(s) - 1
+	}
+	t := &classTable[cls]
+	for st+1 < len(s) && t[s[st+1]] {
+		st++
+	}
+	return st
+}
+
+// skipRun returns the last index of the run of class cls bytes starting
+// at st that the element at next (after the quantifier) does not take
+// over. Every byte of such a run takes the same path, which only moves
+// r_code, so jumping to its last byte leaves the same state as scanning
+// it.
+func (a *rxAlt) skipRun(s string, st int, cls byte, next int) int {
+	t := &classTable[cls]
+	switch c := a.pc(next); c {
+	case 0:
+		return st
+	case '\\':
+		u := &classTable[a.pc(next+1)]
+		for st+1 < len(s) && t[s[st+1]] && !u[s[st+1]] {
+			st++
+		}
+	default:
+		for st+1 < len(s) && t[s[st+1]] && lowerTable[s[st+1]] != c {
+			st++
+		}
+	}
+	return st
 }
 
 // lastRestart returns the highest occupied restart slot, or -1.

@@ -2,8 +2,10 @@ package osregex
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -31,6 +33,13 @@ const PCRE2MatchTimeout = 100 * time.Millisecond
 
 type pcre2RE2 struct {
 	re *regexp.Regexp
+	// lits, when set, decides every subject without re (litMatcher.find's
+	// sure permitting).
+	lits *litMatcher
+	// filt, when set, rejects subjects that cannot match before re runs.
+	filt *pcre2Filter
+	// simple, when set, replaces re for subjects filt lets through.
+	simple *simpleRE
 }
 
 type pcre2Backtrack struct {
@@ -43,7 +52,7 @@ func compilePCRE2(pattern string) (matcher, error) {
 	goPat := rewritePCRE2(src, `\x{%s}`)
 	re, goErr := regexp.Compile(goPat)
 	if goErr == nil {
-		return &pcre2RE2{re: re}, nil
+		return newPCRE2RE2(re, goPat), nil
 	}
 	btPat := rewritePCRE2(src, "")
 	re2, err := regexp2.Compile(btPat, regexp2.None)
@@ -101,12 +110,52 @@ func rewritePCRE2(p, hexFmt string) string {
 	return b.String()
 }
 
-func (p *pcre2RE2) match(s string) bool {
-	return p.re.MatchString(cString(s))
+// newPCRE2RE2 adds the fast paths of prefilter.go to a compiled pattern.
+func newPCRE2RE2(re *regexp.Regexp, goPat string) *pcre2RE2 {
+	p := &pcre2RE2{re: re}
+	tree, err := syntax.Parse(goPat, syntax.Perl)
+	if err != nil {
+		// Cannot happen: regexp.Compile parsed the same text.
+		return p
+	}
+	tree = tree.Simplify()
+	if tree.MaxCap() == 0 {
+		p.lits = newLitMatcher(tree)
+	}
+	if p.lits == nil {
+		p.filt = newPCRE2Filter(tree)
+		p.simple = newSimpleRE(tree, re.NumSubexp())
+	}
+	return p
+}
+
+func (p *pcre2RE2) match(s string) bool { return p.matchWith(s, true) }
+
+// matchWith is match with the fast paths switchable, so tests can compare
+// them with the plain regexp.
+func (p *pcre2RE2) matchWith(s string, fast bool) bool {
+	s = cString(s)
+	if fast {
+		if p.lits != nil {
+			if ok, sure := p.lits.match(s); sure {
+				return ok
+			}
+		} else if p.filt != nil && !p.filt.pass(s) {
+			return false
+		}
+		if p.simple != nil {
+			_, _, ok := p.simple.find(s, nil, false)
+			return ok
+		}
+	}
+	return p.re.MatchString(s)
 }
 
 func (p *pcre2RE2) findEnd(s string) (int, bool) {
 	s = cString(s)
+	if _, end, ok, decided := p.fastFind(s, nil, false); decided {
+		return end, ok
+	}
 	loc := p.re.FindStringIndex(s)
 	if loc == nil {
 		return 0, false
@@ -114,15 +163,45 @@ func (p *pcre2RE2) findEnd(s string) (int, bool) {
 	return loc[1], true
 }
 
-// find allocates one index slice per match: Go's regexp offers no way to
-// reuse a submatch buffer.
+// fastFind decides s without the regexp when the fast paths can: decided
+// reports whether the results are final. Captures are recorded into caps
+// only when record is set.
+func (p *pcre2RE2) fastFind(s string, caps []int, record bool) (out []int, end int, ok, decided bool) {
+	caps = caps[:0]
+	if p.lits != nil {
+		_, end, ok, sure := p.lits.find(s)
+		return caps, end, ok, sure
+	}
+	if p.filt != nil && !p.filt.pass(s) {
+		return caps, 0, false, true
+	}
+	if p.simple != nil {
+		caps, end, ok := p.simple.find(s, caps, record)
+		return caps, end, ok, true
+	}
+	return caps, 0, false, false
+}
+
 func (p *pcre2RE2) find(s string, caps []int) ([]int, int, bool) {
+	return p.findWith(s, caps, true)
+}
+
+// findWith is find with the fast paths switchable. Only a match that
+// reaches the regexp allocates (Go's regexp offers no way to reuse an
+// index slice).
+func (p *pcre2RE2) findWith(s string, caps []int, fast bool) ([]int, int, bool) {
 	s = cString(s)
+	caps = caps[:0]
+	if fast {
+		if out, end, ok, decided := p.fastFind(s, caps, true); decided {
+			return out, end, ok
+		}
+	}
 	loc := p.re.FindStringSubmatchIndex(s)
 	if loc == nil {
-		return caps[:0], 0, false
+		return caps, 0, false
 	}
-	return appendGroups(caps[:0], loc), loc[1], true
+	return appendGroups(caps, loc), loc[1], true
 }
 
 // appendGroups converts a submatch index slice (group 0 first, -1 for
@@ -146,8 +225,25 @@ func appendGroups(dst, loc []int) []int {
 	return dst
 }
 
+// runeBufs recycles the rune slices regexp2 matches on: its string entry
+// points convert the subject with one allocation per call.
+var runeBufs = sync.Pool{New: func() any { b := make([]rune, 0, 256); return &b }}
+
+// runesOf decodes s into *buf the way a []rune conversion does (one
+// U+FFFD per invalid byte).
+func runesOf(buf *[]rune, s string) []rune {
+	r := (*buf)[:0]
+	for _, c := range s {
+		r = append(r, c)
+	}
+	*buf = r
+	return r
+}
+
 func (p *pcre2Backtrack) match(s string) bool {
-	ok, err := p.re.MatchString(cString(s))
+	buf := runeBufs.Get().(*[]rune)
+	defer runeBufs.Put(buf)
+	ok, err := p.re.MatchRunes(runesOf(buf, cString(s)))
 	return err == nil && ok
 }
 
@@ -159,7 +255,9 @@ func (p *pcre2Backtrack) findEnd(s string) (int, bool) {
 func (p *pcre2Backtrack) find(s string, caps []int) ([]int, int, bool) {
 	s = cString(s)
 	caps = caps[:0]
-	m, err := p.re.FindStringMatch(s)
+	buf := runeBufs.Get().(*[]rune)
+	defer runeBufs.Put(buf)
+	m, err := p.re.FindRunesMatch(runesOf(buf, s))
 	if err != nil || m == nil {
 		return caps, 0, false
 	}
