@@ -29,8 +29,12 @@ func (m *matcher) searchList(r *Rule, l *evList) bool {
 	c := &r.corr
 	count := 0
 	var first *stored
-	for i := len(l.evs) - 1; i >= 0; i-- {
-		e := l.evs[i]
+	evs, ok := l.candidates(r, m.ev)
+	if !ok {
+		return false
+	}
+	for i := len(evs) - 1; i >= 0; i-- {
+		e := evs[i]
 		if e.dead || m.now-e.t > c.timeframe {
 			return false
 		}

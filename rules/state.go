@@ -39,11 +39,15 @@ type stored struct {
 // evList is one list of stored events, oldest first. Trimmed events are
 // always a prefix, since every list is filled in global order.
 type evList struct {
-	evs  []*stored
-	dead int
+	evs   []*stored
+	dead  int
+	bySrc srcIndex
 }
 
-func (l *evList) add(s *stored) { l.evs = append(l.evs, s) }
+func (l *evList) add(s *stored) {
+	l.evs = append(l.evs, s)
+	l.bySrc.add(s)
+}
 
 // compact drops the trimmed prefix once it is large.
 func (l *evList) compact() {
@@ -165,10 +169,12 @@ func (s *State) trim(n int) {
 		e.dead = true
 		if e.sid >= 0 {
 			s.sid[e.sid].dead++
+			s.sid[e.sid].bySrc.drop(e)
 			s.sid[e.sid].compact()
 		}
 		for _, g := range e.groups {
 			s.group[g].dead++
+			s.group[g].bySrc.drop(e)
 			s.group[g].compact()
 		}
 	}
