@@ -19,11 +19,7 @@ type State struct {
 	lower []byte // lowercased program name
 	cand  []int32
 
-	// Per-event prefilter data: the literals found in the log, computed on
-	// first use (scanned).
-	present []uint64
-	scanned bool
-	plain   bool // no filters: the reference scan of the differential tests
+	plain bool // no filters: the reference scan of the differential tests
 
 	names nameCache // JSON field names
 
@@ -55,7 +51,6 @@ func (s *Set) Decode(ev *event.Event, st *State) {
 // the plain ordered scan analysisd performs; both give the same result.
 func (s *Set) decode(ev *event.Event, st *State, indexed bool) {
 	st.generated = ""
-	st.scanned = false
 	st.plain = !indexed
 	list := s.nopn
 	if ev.HasProgramName {
@@ -77,7 +72,7 @@ func (s *Set) decode(ev *event.Event, st *State, indexed bool) {
 		// The program name first: a short subject, and a failure there
 		// spares the log scan the prefilter may need.
 		t := list[i]
-		if programOK(t, ev) && s.passes(&t.filt, ev.Log, st) && s.tryPrematch(t, ev, st) {
+		if programOK(t, ev) && s.passes(&t.filt, ev) && s.tryPrematch(t, ev, st) {
 			return
 		}
 	}
@@ -146,7 +141,7 @@ func (s *Set) selectChild(t *topNode, p int, ev *event.Event, st *State, r *run)
 			subj, base = ev.Log[p:], p
 		}
 		var end int
-		ok := st.plain || s.passesAt(c.filt, subj, ev.Log, st)
+		ok := st.plain || s.passesAt(c.filt, subj, ev)
 		if ok {
 			st.caps, end, ok = c.prematch.Find(subj, st.caps[:0])
 		}
@@ -185,7 +180,7 @@ func (s *Set) runChain(list []*decoder, i, p, c int, ev *event.Event, st *State,
 			}
 			subj := ev.Log[start:]
 			var end int
-			matched := st.plain || s.passesAt(n.regexFilt, subj, ev.Log, st)
+			matched := st.plain || s.passesAt(n.regexFilt, subj, ev)
 			if matched {
 				st.caps, end, matched = n.regex.Find(subj, st.caps[:0])
 			}

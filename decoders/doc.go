@@ -15,7 +15,8 @@
 // by the first byte of the log, and every prematch and regex has a
 // prefilter (the bytes an anchored match starts with, the literals any
 // match contains) tested before the expression runs. The literals of all
-// prefilters are found by one scan of the log per event (littable.go).
+// prefilters are found by one scan of the log per event (internal/litscan),
+// which the engine shares with the rule stage through the event.
 // Filters only reject logs their expression cannot match; decode(...,
 // false) keeps the plain scan for the differential tests.
 //
@@ -23,6 +24,6 @@
 // mutable data (accumulator, plugin type changes, scratch buffers) lives in a
 // State, which must not be shared between goroutines.
 //
-// Imports: standard library, internal/event, internal/osregex,
-// internal/xmlconf and github.com/tidwall/gjson.
+// Imports: standard library, internal/event, internal/litscan,
+// internal/osregex, internal/xmlconf and github.com/tidwall/gjson.
 package decoders

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/gossec/gossec/internal/litscan"
 	"github.com/gossec/gossec/internal/osregex"
 )
 
@@ -17,14 +18,14 @@ func firstBytes(p *osregex.Pattern) (*[256]bool, bool) {
 	set := new([256]bool)
 	switch p.Kind() {
 	case osregex.OSRegex:
-		for _, alt := range splitOSRegex(patternSource(p)) {
+		for _, alt := range litscan.SplitOSRegex(litscan.PatternSource(p)) {
 			if !osregexFirst(alt, set) {
 				return nil, false
 			}
 		}
 		return set, true
 	case osregex.PCRE2:
-		re, err := syntax.Parse(patternSource(p), syntax.Perl)
+		re, err := syntax.Parse(litscan.PatternSource(p), syntax.Perl)
 		if err != nil {
 			return nil, false
 		}

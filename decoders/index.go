@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gossec/gossec/internal/litscan"
 	"github.com/gossec/gossec/internal/osregex"
 )
 
@@ -59,7 +60,7 @@ func osmatchLiterals(p *osregex.Pattern) (exact, prefixes []string, ok bool) {
 	if p == nil || p.Kind() != osregex.OSMatch {
 		return nil, nil, false
 	}
-	src := patternSource(p)
+	src := litscan.PatternSource(p)
 	if src == "" || src[0] == '!' {
 		return nil, nil, false
 	}

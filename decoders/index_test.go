@@ -7,31 +7,6 @@ import (
 	"github.com/gossec/gossec/internal/osregex"
 )
 
-func TestLiteralRuns(t *testing.T) {
-	for _, c := range []struct{ alt, want string }{
-		{`^oscap: `, "oscap: "},
-		{`date=\S+ time=\.+ devname=\S+`, "date=| time=| devname="},
-		{`\d\d/\d\d/\d\d\d\d:\s*\d\d`, "/|/|:"},
-		{`a+b\d+cc`, "a+b|cc"},
-		{`(\d+)+abc`, "abc"},
-		{`\<log>\.+\</log>`, "<log>|</log>"},
-		{`%ASA-$`, "%ASA-"},
-		{`x\$`, "x$"},
-		{`\tScan`, "\tScan"},
-		{`a=\t*(\.*)\t`, "a=|\t"},
-		{`a=\t+b`, "a=\t|b"},
-		{`x\(+y`, "x(|y"},
-	} {
-		var got []string
-		for _, r := range literalRuns(c.alt) {
-			got = append(got, string(r))
-		}
-		if strings.Join(got, "|") != c.want {
-			t.Errorf("%q: %q, want %q", c.alt, got, c.want)
-		}
-	}
-}
-
 func TestIndexBounds(t *testing.T) {
 	compile := func(k osregex.Kind, p string) *osregex.Pattern {
 		t.Helper()

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gossec/gossec/internal/event"
+	"github.com/gossec/gossec/internal/litscan"
 	"github.com/gossec/gossec/internal/osregex"
 	"github.com/gossec/gossec/internal/xmlconf"
 )
@@ -18,6 +19,10 @@ type LoadOptions struct {
 	// ReadFile reads a decoder file; nil reads from the disk. The engine
 	// uses it for the ruleset embedded in the binary.
 	ReadFile func(path string) ([]byte, error)
+	// Literals, when not nil, is the table the set's prefilters intern
+	// their literals in, shared with other stages; the caller freezes it
+	// before decoding. Nil gives the set a private table.
+	Literals *litscan.Table
 }
 
 // maxExpr bounds the concatenated text of one decoder element (analysisd's
@@ -33,7 +38,7 @@ type Set struct {
 	pn, nopn []*topNode // top-level lists with / without program_name
 	pnIdx    pnIndex
 	nopnIdx  nopnIndex
-	lits     *litTable // literals of the prematch prefilters
+	lits     *litscan.Table // literals of the prefilters (maybe shared)
 	names    []string
 	nameSet  map[string]struct{}
 	sonic    *sonicPatterns
@@ -678,10 +683,15 @@ func (l *loader) finish() {
 			prepareVariants(t)
 		}
 	}
-	s.lits = newLitTable()
+	s.lits = l.opt.Literals
+	if s.lits == nil {
+		s.lits = litscan.NewTable()
+	}
 	buildFilters(s.pn, s.lits)
 	buildFilters(s.nopn, s.lits)
-	s.lits.freeze()
+	if l.opt.Literals == nil {
+		s.lits.Freeze()
+	}
 	s.pnIdx = buildPNIndex(s.pn)
 	s.nopnIdx = buildNOPNIndex(s.nopn)
 }

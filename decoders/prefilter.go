@@ -1,6 +1,8 @@
 package decoders
 
 import (
+	"github.com/gossec/gossec/internal/event"
+	"github.com/gossec/gossec/internal/litscan"
 	"github.com/gossec/gossec/internal/osregex"
 )
 
@@ -13,29 +15,28 @@ import (
 // prefilter is the compiled filter of one top-level node.
 type prefilter struct {
 	first *[256]bool // bytes an (anchored, non-empty) match starts with; nil = unknown
-	// any is a disjunction of conjunctions of literal ids (litTable): the
-	// log passes when all literals of one conjunction occur in it. Nil
-	// means no literal requirement is known.
-	any [][]uint16
+	// any is the literals the log must contain (one of its conjunctions);
+	// nil means no literal requirement is known.
+	any litscan.Filter
 }
 
 // patternFilter builds the filter parts of a prematch pattern: its first
 // bytes and its required literals (lowercased, as the log is lowercased
 // before the search; fold marks literals of a case-insensitive PCRE2 match
-// that are only valid on an ASCII log, see litTable).
-func patternFilter(p *osregex.Pattern) (first *[256]bool, req reqs, fold bool) {
+// that are only valid on an ASCII log, see litscan.Table).
+func patternFilter(p *osregex.Pattern) (first *[256]bool, req litscan.Reqs, fold bool) {
 	if p == nil {
 		return nil, nil, false
 	}
 	first, _ = firstBytes(p)
-	req, fold = patternReqs(p)
+	req, fold = litscan.PatternReqs(p)
 	return first, req, fold
 }
 
 // buildFilters compiles the prefilters of every node of list: its
 // prematch, and the prematches and regexes of the decoders it may run,
 // interning the literals in lits.
-func buildFilters(list []*topNode, lits *litTable) {
+func buildFilters(list []*topNode, lits *litscan.Table) {
 	for _, t := range list {
 		t.filt = newPrefilter(t.dec.prematch, lits)
 		for _, d := range append([]*decoder{t.dec}, t.children...) {
@@ -51,21 +52,22 @@ func buildFilters(list []*topNode, lits *litTable) {
 	}
 }
 
-func newPrefilter(p *osregex.Pattern, lits *litTable) prefilter {
+func newPrefilter(p *osregex.Pattern, lits *litscan.Table) prefilter {
 	first, req, fold := patternFilter(p)
-	return prefilter{first: first, any: internReqs(req, fold, lits)}
+	return prefilter{first: first, any: lits.Filter(req, fold)}
 }
 
-// passes applies node filter f to log. The literal scan runs at most once
-// per event, on the first node that needs it.
-func (s *Set) passes(f *prefilter, log string, st *State) bool {
-	return s.passesAt(f, log, log, st)
+// passes applies node filter f to the event's log. The literal scan runs
+// at most once per event, on the first filter that needs it, and is shared
+// with the rule stage when both use the same table.
+func (s *Set) passes(f *prefilter, ev *event.Event) bool {
+	return s.passesAt(f, ev.Log, ev)
 }
 
-// passesAt applies f to a prematch whose subject subj is a suffix of log:
-// the first byte is that of subj, the literals are looked up in all of log
-// (a superset, and the one scan serves every subject).
-func (s *Set) passesAt(f *prefilter, subj, log string, st *State) bool {
+// passesAt applies f to a prematch whose subject subj is a suffix of the
+// log: the first byte is that of subj, the literals are looked up in all
+// of the log (a superset, and the one scan serves every subject).
+func (s *Set) passesAt(f *prefilter, subj string, ev *event.Event) bool {
 	if f == nil {
 		return true
 	}
@@ -75,34 +77,17 @@ func (s *Set) passesAt(f *prefilter, subj, log string, st *State) bool {
 	if f.any == nil {
 		return true
 	}
-	if !st.scanned {
-		st.scanLog(log, s.lits)
-	}
-	for _, conj := range f.any {
-		if allPresent(conj, st.present) {
-			return true
-		}
-	}
-	return false
+	return f.any.Pass(s.present(ev))
 }
 
-func allPresent(ids []uint16, present []uint64) bool {
-	for _, id := range ids {
-		if present[id/64]&(1<<(id%64)) == 0 {
-			return false
-		}
+// present returns the scan of the event's log by the set's table, cached
+// in the event.
+func (s *Set) present(ev *event.Event) []uint64 {
+	id := s.lits.ID()
+	if bits, ok := ev.Lits.Lookup(id, ev.Log); ok {
+		return bits
 	}
-	return true
-}
-
-// scanLog records which table literals occur in log.
-func (st *State) scanLog(log string, lits *litTable) {
-	n := lits.words()
-	if cap(st.present) < n {
-		st.present = make([]uint64, n)
-	}
-	st.present = st.present[:n]
-	clear(st.present)
-	lits.scan(log, st.present)
-	st.scanned = true
+	bits := s.lits.Scan(ev.Log, ev.Lits.Buffer())
+	ev.Lits.Store(id, ev.Log, bits)
+	return bits
 }

@@ -4,17 +4,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gossec/gossec/internal/event"
+	"github.com/gossec/gossec/internal/litscan"
 	"github.com/gossec/gossec/internal/osregex"
 )
 
 // filterRejects builds the prefilter of one pattern in a table of its own
 // and applies it to log.
 func filterRejects(p *osregex.Pattern, log string) bool {
-	lits := newLitTable()
+	lits := litscan.NewTable()
 	f := newPrefilter(p, lits)
-	lits.freeze()
+	lits.Freeze()
 	s := &Set{lits: lits}
-	return !s.passes(&f, log, NewState())
+	ev := &event.Event{Log: log}
+	return !s.passes(&f, ev)
 }
 
 func TestPrefilter(t *testing.T) {

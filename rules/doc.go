@@ -19,6 +19,6 @@
 // The behaviour follows docs/wazuh-engine.md §3, §6 and §9 including the
 // quirks of the C implementation (see the comments marked "Quirk").
 //
-// Imports: standard library, internal/event, internal/osregex,
-// internal/xmlconf and internal/cdb.
+// Imports: standard library, internal/event, internal/litscan,
+// internal/osregex, internal/xmlconf and internal/cdb.
 package rules

@@ -1,6 +1,9 @@
 package rules
 
-import "github.com/gossec/gossec/internal/event"
+import (
+	"github.com/gossec/gossec/internal/event"
+	"github.com/gossec/gossec/internal/litscan"
+)
 
 // The fast path of Match narrows and orders the work without changing the
 // result of the plain ordered evaluation of OS_CheckIfRuleMatch:
@@ -161,12 +164,13 @@ func (n *needs) met(ev *event.Event) bool {
 	return true
 }
 
-// buildIndexes prepares the fast path once the tree is final.
-func (t *Tree) buildIndexes() {
+// buildIndexes prepares the fast path once the tree is final, interning
+// the log literals in lits (nil: a private table).
+func (t *Tree) buildIndexes(lits *litscan.Table) {
 	for _, r := range t.rules {
 		r.needs = computeNeeds(r)
 	}
-	t.buildLogFilters()
+	t.buildLogFilters(lits)
 	walk(t.top, func(nd *node) bool {
 		buildIndex(nd)
 		return true

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gossec/gossec/internal/cdb"
+	"github.com/gossec/gossec/internal/litscan"
 	"github.com/gossec/gossec/internal/xmlconf"
 )
 
@@ -34,6 +35,10 @@ type LoadOptions struct {
 	// 0 and 1 allowed) and <description> is optional. The *_pcre2 elements
 	// of OSSEC are accepted in both dialects.
 	OSSEC bool
+	// Literals, when not nil, is the table the rules' log filters intern
+	// their literals in, shared with the decoders; the caller freezes it
+	// before matching. Nil gives the tree a private table.
+	Literals *litscan.Table
 }
 
 // Load reads rule files in the given order (the caller sorted them, §9.1).

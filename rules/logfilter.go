@@ -1,27 +1,31 @@
 package rules
 
-import "github.com/gossec/gossec/internal/osregex"
+import (
+	"github.com/gossec/gossec/internal/litscan"
+	"github.com/gossec/gossec/internal/osregex"
+)
 
 // The log expressions of a rule (<match>, <regex>, OSSEC's <pcre2> and
 // <match_pcre2>) are the costly part of most rule tests, and hundreds of
 // them run against the same log: the children of the category rules. The
 // literals each of them needs are looked up in one scan of the log per
-// event (litTable); a rule whose literals are missing fails without
+// event (litscan.Table, shared with the decoders when the engine loads
+// both with one table); a rule whose literals are missing fails without
 // running its expressions. The expressions are side-effect free, so
 // skipping them cannot be observed.
 
 // logReqs is the conjunction of the literal requirements of r's log
 // expressions; nil when nothing is required.
-func logReqs(r *Rule) (reqs, bool) {
+func logReqs(r *Rule) (litscan.Reqs, bool) {
 	c := &r.cond
-	out, fold := noReq(), false
+	out, fold := litscan.NoReq(), false
 	add := func(e *expr) {
 		if e == nil || e.p == nil || e.negate {
 			return
 		}
-		req, f := patternReqs(e.p)
-		if !req.trivial() {
-			out, fold = andReqs(out, req), fold || f
+		req, f := litscan.PatternReqs(e.p)
+		if !req.Trivial() {
+			out, fold = litscan.And(out, req), fold || f
 		}
 	}
 	add(c.match)
@@ -35,58 +39,44 @@ func logReqs(r *Rule) (reqs, bool) {
 }
 
 // logLiteralsOK reports whether the event's log holds the literals r
-// needs; the log is scanned on the first call of an event.
+// needs. The log is scanned on the first call of an event that needs it,
+// unless the decoders already scanned it with the same table.
 func (m *matcher) logLiteralsOK(r *Rule) bool {
 	if r.logLits == nil {
 		return true
 	}
-	st := m.st
-	if !st.scanned {
-		if !r.costlyLog {
-			// Substring tests only: scanning for them would cost more than
-			// it saves, but once the log is scanned they use it too.
-			return true
+	if m.bits == nil {
+		lits := m.lits
+		bits, ok := m.ev.Lits.Lookup(lits.ID(), m.ev.Log)
+		if !ok {
+			if !r.costlyLog {
+				// Substring tests only: scanning for them would cost more
+				// than it saves, but once the log is scanned they use it too.
+				return true
+			}
+			bits = lits.Scan(m.ev.Log, m.ev.Lits.Buffer())
+			m.ev.Lits.Store(lits.ID(), m.ev.Log, bits)
 		}
-		st.scanLog(m.ev.Log, m.lits)
+		m.bits = bits // the rules do not rewrite the log: valid to the end
 	}
-	for _, conj := range r.logLits {
-		if allPresent(conj, st.present) {
-			return true
-		}
-	}
-	return false
+	return r.logLits.Pass(m.bits)
 }
 
-func allPresent(ids []uint16, present []uint64) bool {
-	for _, id := range ids {
-		if present[id/64]&(1<<(id%64)) == 0 {
-			return false
-		}
+// buildLogFilters interns the log literals of every rule in lits, or in a
+// private table when lits is nil; only a private table is frozen here.
+func (t *Tree) buildLogFilters(lits *litscan.Table) {
+	t.lits = lits
+	if lits == nil {
+		t.lits = litscan.NewTable()
 	}
-	return true
-}
-
-// scanLog records which table literals occur in log.
-func (st *State) scanLog(log string, lits *litTable) {
-	n := lits.words()
-	if cap(st.present) < n {
-		st.present = make([]uint64, n)
-	}
-	st.present = st.present[:n]
-	clear(st.present)
-	lits.scan(log, st.present)
-	st.scanned = true
-}
-
-// buildLogFilters interns the log literals of every rule.
-func (t *Tree) buildLogFilters() {
-	t.lits = newLitTable()
 	for _, r := range t.rules {
 		req, fold := logReqs(r)
-		r.logLits = internReqs(req, fold, t.lits)
+		r.logLits = t.lits.Filter(req, fold)
 		r.costlyLog = costlyLog(r)
 	}
-	t.lits.freeze()
+	if lits == nil {
+		t.lits.Freeze()
+	}
 }
 
 // costlyLog reports whether r has a log expression that is a regular

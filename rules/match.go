@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/gossec/gossec/internal/event"
+	"github.com/gossec/gossec/internal/litscan"
 )
 
 // Result is the outcome of matching one event.
@@ -34,7 +35,8 @@ type matcher struct {
 	matched int   // lf->matched
 	fired   int
 	plain   bool // no index and no pre-checks (tracing, differential tests)
-	lits    *litTable
+	lits    *litscan.Table
+	bits    []uint64 // the event's literal scan, once looked up (logfilter.go)
 }
 
 // Match evaluates the event against the tree (§3.5) and updates st.
@@ -46,7 +48,6 @@ func (t *Tree) Match(ev *event.Event, st *State, tr Tracer) Result {
 // path must reproduce exactly (see index.go).
 func (t *Tree) match(ev *event.Event, st *State, tr Tracer, plain bool) Result {
 	m := matcher{st: st, ev: ev, tr: tr, now: ev.Time.Unix(), plain: plain, lits: t.lits}
-	st.scanned = false
 	st.resetPrevious()
 	cat := eventCategory(ev)
 	var r *Rule

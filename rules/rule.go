@@ -3,6 +3,7 @@ package rules
 import (
 	"github.com/gossec/gossec/internal/cdb"
 	"github.com/gossec/gossec/internal/event"
+	"github.com/gossec/gossec/internal/litscan"
 	"github.com/gossec/gossec/internal/osregex"
 	"github.com/gossec/gossec/internal/xmlconf"
 )
@@ -44,8 +45,8 @@ type Rule struct {
 	cond   conditions
 	needs  needs // presence pre-checks of cond, for the fast path
 	// logLits are the literals the log needs for the log expressions to
-	// match, as litTable ids in disjunctive normal form; nil = none.
-	logLits   [][]uint16
+	// match; nil = none.
+	logLits   litscan.Filter
 	costlyLog bool // has a regular expression on the log: worth a scan
 	corr      correlation
 
@@ -249,7 +250,7 @@ type Tree struct {
 	nSid    int // number of sid_prev_matched lists
 	nGroup  int // number of if_matched_group lists
 	maxFreq int
-	lits    *litTable // literals of the rules' log expressions
+	lits    *litscan.Table // literals of the rules' log expressions (maybe shared)
 }
 
 // Rule returns the rule with the given id, or nil.

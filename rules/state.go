@@ -108,10 +108,6 @@ type State struct {
 	prev  [maxPrevious]*stored
 	nprev int
 	out   []*event.Event
-
-	// Log literal scan of the current event (logfilter.go).
-	present []uint64
-	scanned bool
 }
 
 // NewState returns an empty session state for t.

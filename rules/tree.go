@@ -289,5 +289,5 @@ func (l *loader) finish() {
 			r.Frequency = r.corr.frequency + 2
 		}
 	}
-	l.t.buildIndexes()
+	l.t.buildIndexes(l.opt.Literals)
 }

@@ -12,8 +12,9 @@ const module = "github.com/gossec/gossec/"
 // directly. A package missing here may import none.
 var allowed = map[string][]string{
 	"cmd/gossec":           {"internal/cli"},
-	"decoders":             {"internal/event", "internal/osregex", "internal/xmlconf"},
-	"rules":                {"internal/event", "internal/osregex", "internal/xmlconf", "internal/cdb"},
+	"decoders":             {"internal/event", "internal/osregex", "internal/xmlconf", "internal/litscan"},
+	"rules":                {"internal/event", "internal/osregex", "internal/xmlconf", "internal/cdb", "internal/litscan"},
+	"internal/litscan":     {"internal/osregex"},
 	"internal/cdb":         {"internal/osregex"},
 	"internal/alert":       {"internal/event"},
 	"internal/config":      {"internal/osregex", "internal/xmlconf"},
@@ -21,11 +22,13 @@ var allowed = map[string][]string{
 	"internal/logformat":   {"internal/auditlog", "internal/osregex"},
 	"internal/tailer":      {"internal/positions"},
 	"outputs/alertfile":    {"internal/alert"},
+	"outputs/email":        {"internal/alert", "internal/event", "internal/osregex", "internal/xmlconf"},
+	"outputs/syslog":       {"internal/alert", "internal/event", "internal/osregex", "internal/xmlconf"},
 	"internal/daemon": {"internal/engine", "internal/config", "internal/tailer", "internal/positions",
 		"internal/logformat", "internal/remote", "outputs/alertfile", "internal/alert", "internal/xmlconf",
-		"internal/osregex"},
+		"internal/osregex", "outputs/email", "outputs/syslog"},
 	"internal/engine": {"decoders", "decoders/default", "rules", "rules/default", "internal/alert",
-		"internal/cdb", "internal/config", "internal/event", "internal/predecode", "internal/xmlconf"},
+		"internal/cdb", "internal/config", "internal/event", "internal/predecode", "internal/xmlconf", "internal/litscan"},
 	"internal/cli": {"internal/alert", "internal/config", "internal/engine", "internal/logtest",
 		"internal/rulesettest", "internal/xmlconf", "rules", "internal/daemon", "internal/logformat"},
 }

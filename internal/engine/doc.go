@@ -8,6 +8,6 @@
 // An Analyzer is not safe for concurrent use; the daemon gives it to one
 // goroutine. Time comes from the injected clock.
 //
-// Imports: every stage package (predecode, decoders, rules, cdb, alert,
+// Imports: every stage package (predecode, decoders, rules, litscan, cdb, alert,
 // config, xmlconf).
 package engine

@@ -8,6 +8,7 @@ import (
 	"github.com/gossec/gossec/decoders"
 	"github.com/gossec/gossec/internal/cdb"
 	"github.com/gossec/gossec/internal/config"
+	"github.com/gossec/gossec/internal/litscan"
 	"github.com/gossec/gossec/internal/xmlconf"
 	"github.com/gossec/gossec/rules"
 )
@@ -45,7 +46,10 @@ func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 		return nil, errs
 	}
 	lists, errs := loadLists(files.Lists)
-	dset, derrs := decoders.Load(files.Decoders, decoders.LoadOptions{Warn: opt.Warn, ReadFile: readFile})
+	// One literal table for both stages: each event's log is scanned once
+	// and the decoders' scan serves the rules.
+	lits := litscan.NewTable()
+	dset, derrs := decoders.Load(files.Decoders, decoders.LoadOptions{Warn: opt.Warn, ReadFile: readFile, Literals: lits})
 	errs = append(errs, derrs...)
 	tree, rerrs := rules.Load(files.Rules, rules.LoadOptions{
 		Lists:           lists,
@@ -55,11 +59,13 @@ func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 		EmailAlertLevel: cfg.Alerts.EmailAlertLevel,
 		ReadFile:        readFile,
 		OSSEC:           cfg.Ruleset.Dialect == config.OSSEC,
+		Literals:        lits,
 	})
 	errs = append(errs, rerrs...)
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	lits.Freeze()
 	return &Ruleset{Config: cfg, Decoders: dset, Rules: tree, Files: files}, nil
 }
 

@@ -97,6 +97,60 @@ type Event struct {
 
 	// Set by the rule stage.
 	PreviousLog string // check_diff: the previous log of the same rule
+
+	// Lits caches the literal scan of Log the decoders and the rules share.
+	Lits LitScan
+}
+
+// LitScan caches the result of one literal scan (internal/litscan) of an
+// event: the decoders and the rules filter their expressions with the
+// same table, so the first stage that needs the scan runs it and the
+// other reuses it. The cache names its subject, so a stage that rewrites
+// Log (OSSECAlert_Decoder) makes it stale instead of wrong. It is held
+// through a pointer, allocated on first use and kept by Reset, so that
+// clones in the correlation memory stay small.
+type LitScan struct {
+	c *litCache
+}
+
+type litCache struct {
+	table   uint64 // id of the table that scanned; 0 = nothing cached
+	subject string // the text scanned
+	bits    []uint64
+}
+
+// Lookup returns the cached scan when it was made by table on subject.
+// Comparing subject costs one pointer compare in the common case: it is
+// the very string that was scanned.
+func (l *LitScan) Lookup(table uint64, subject string) ([]uint64, bool) {
+	c := l.c
+	if c == nil || c.table == 0 || c.table != table || c.subject != subject {
+		return nil, false
+	}
+	return c.bits, true
+}
+
+// Buffer returns the storage of the last scan, for the next one to reuse.
+func (l *LitScan) Buffer() []uint64 {
+	if l.c == nil {
+		return nil
+	}
+	return l.c.bits
+}
+
+// Store caches bits as the scan of subject by table.
+func (l *LitScan) Store(table uint64, subject string, bits []uint64) {
+	if l.c == nil {
+		l.c = new(litCache)
+	}
+	*l.c = litCache{table: table, subject: subject, bits: bits}
+}
+
+// reset forgets the cached scan, keeping its storage.
+func (l *LitScan) reset() {
+	if l.c != nil {
+		*l.c = litCache{bits: l.c.bits}
+	}
 }
 
 // Set assigns a static field (last assignment wins).
@@ -149,8 +203,9 @@ func (e *Event) Field(name string) (string, bool) {
 
 // Reset clears the event for reuse, keeping its buffers.
 func (e *Event) Reset() {
-	dyn := e.Dynamic[:0]
-	*e = Event{Dynamic: dyn}
+	dyn, lits := e.Dynamic[:0], e.Lits
+	lits.reset()
+	*e = Event{Dynamic: dyn, Lits: lits}
 }
 
 // Clone returns a deep-enough copy that stays valid after e is reset:
@@ -158,5 +213,6 @@ func (e *Event) Reset() {
 func (e *Event) Clone() *Event {
 	c := *e
 	c.Dynamic = append([]Field(nil), e.Dynamic...)
+	c.Lits = LitScan{} // the cache stays with e, which reuses it
 	return &c
 }

@@ -1,9 +1,4 @@
-package decoders
-
-// This file and littable.go have twins in package rules (same code, other
-// package): the rule stage filters its log expressions the same way. They
-// depend on nothing but the standard library and osregex, so that they can
-// move to a shared internal package as they are.
+package litscan
 
 import (
 	"regexp/syntax"
@@ -27,15 +22,17 @@ const minLitLen = 3
 // no literal filter.
 const maxAlts = 16
 
-// reqs is a literal requirement in disjunctive normal form: one of the
-// conjunctions must hold. A nil reqs, or one with an empty conjunction,
+// Reqs is a literal requirement in disjunctive normal form: one of the
+// conjunctions must hold. A nil Reqs, or one with an empty conjunction,
 // requires nothing.
-type reqs [][]string
+type Reqs [][]string
 
-func noReq() reqs { return reqs{nil} }
+// NoReq returns the requirement that holds on every log: the neutral
+// element of And.
+func NoReq() Reqs { return Reqs{nil} }
 
-// trivial reports whether r requires nothing.
-func (r reqs) trivial() bool {
+// Trivial reports whether r requires nothing.
+func (r Reqs) Trivial() bool {
 	for _, c := range r {
 		if len(c) == 0 {
 			return true
@@ -44,21 +41,21 @@ func (r reqs) trivial() bool {
 	return len(r) == 0
 }
 
-// patternReqs returns the literals (lowercased: the log is searched in
+// PatternReqs returns the literals (lowercased: the log is searched in
 // lower case) that any subject matched by p contains; fold reports that
-// some of them come from a case-insensitive PCRE2 part (see litTable). A
+// some of them come from a case-insensitive PCRE2 part (see Table). A
 // pattern whose requirement is unknown, or negated, requires nothing.
-func patternReqs(p *osregex.Pattern) (reqs, bool) {
+func PatternReqs(p *osregex.Pattern) (Reqs, bool) {
 	if p == nil {
 		return nil, false
 	}
 	switch p.Kind() {
 	case osregex.OSRegex:
-		return osregexReqs(patternSource(p)), false
+		return osregexReqs(PatternSource(p)), false
 	case osregex.OSMatch:
-		return osmatchReqs(patternSource(p)), false
+		return osmatchReqs(PatternSource(p)), false
 	case osregex.PCRE2:
-		re, err := syntax.Parse(patternSource(p), syntax.Perl)
+		re, err := syntax.Parse(PatternSource(p), syntax.Perl)
 		if err != nil {
 			return nil, false
 		}
@@ -67,9 +64,9 @@ func patternReqs(p *osregex.Pattern) (reqs, bool) {
 	return nil, false
 }
 
-// patternSource is the text osregex compiled: like the C engines, it
+// PatternSource is the text osregex compiled: like the C engines, it
 // reads a pattern as a C string, up to its first NUL.
-func patternSource(p *osregex.Pattern) string {
+func PatternSource(p *osregex.Pattern) string {
 	src := p.String()
 	if i := strings.IndexByte(src, 0); i >= 0 {
 		return src[:i]
@@ -79,11 +76,11 @@ func patternSource(p *osregex.Pattern) string {
 
 // osmatchReqs: an OS_Match pattern is an alternation of literals (with ^
 // and $ anchors), compared case-insensitively; a leading '!' negates it.
-func osmatchReqs(src string) reqs {
+func osmatchReqs(src string) Reqs {
 	if src == "" || src[0] == '!' {
 		return nil
 	}
-	var out reqs
+	var out Reqs
 	for _, alt := range strings.Split(src, "|") {
 		alt = strings.TrimPrefix(alt, "^")
 		alt = strings.TrimSuffix(alt, "$")
@@ -100,9 +97,9 @@ func osmatchReqs(src string) reqs {
 
 // osregexReqs: every literal run of an alternative must occur in a match of
 // that alternative (OS_Regex compares case-insensitively, so lowercased).
-func osregexReqs(src string) reqs {
-	var out reqs
-	for _, alt := range splitOSRegex(src) {
+func osregexReqs(src string) Reqs {
+	var out Reqs
+	for _, alt := range SplitOSRegex(src) {
 		var conj []string
 		for _, run := range literalRuns(alt) {
 			conj = append(conj, string(appendLower(nil, string(run))))
@@ -184,8 +181,8 @@ func escapedByte(e byte) (byte, bool) {
 	return 0, false
 }
 
-// splitOSRegex splits an OS_Regex pattern at its unescaped '|'.
-func splitOSRegex(p string) []string {
+// SplitOSRegex splits an OS_Regex pattern at its unescaped '|'.
+func SplitOSRegex(p string) []string {
 	var alts []string
 	start := 0
 	for i := 0; i < len(p); i++ {
@@ -202,16 +199,16 @@ func splitOSRegex(p string) []string {
 
 // syntaxReqs computes the literals any match of re contains. fold reports
 // that some literal came from a case-insensitive part.
-func syntaxReqs(re *syntax.Regexp) (reqs, bool) {
+func syntaxReqs(re *syntax.Regexp) (Reqs, bool) {
 	fold := false
 	r := reqsOf(re, &fold)
-	if r.trivial() {
+	if r.Trivial() {
 		return nil, false
 	}
 	return r, fold
 }
 
-func reqsOf(re *syntax.Regexp, fold *bool) reqs {
+func reqsOf(re *syntax.Regexp, fold *bool) Reqs {
 	switch re.Op {
 	case syntax.OpLiteral:
 		return literalReq(re, fold)
@@ -219,37 +216,37 @@ func reqsOf(re *syntax.Regexp, fold *bool) reqs {
 		return reqsOf(re.Sub[0], fold)
 	case syntax.OpRepeat:
 		if re.Min == 0 {
-			return noReq()
+			return NoReq()
 		}
 		return reqsOf(re.Sub[0], fold)
 	case syntax.OpConcat:
-		out := noReq()
+		out := NoReq()
 		for _, s := range re.Sub {
-			out = andReqs(out, reqsOf(s, fold))
+			out = And(out, reqsOf(s, fold))
 		}
 		return out
 	case syntax.OpAlternate:
-		var out reqs
+		var out Reqs
 		for _, s := range re.Sub {
 			sub := reqsOf(s, fold)
-			if sub.trivial() {
-				return noReq()
+			if sub.Trivial() {
+				return NoReq()
 			}
 			out = append(out, sub...)
 		}
 		if len(out) > maxAlts {
-			return noReq()
+			return NoReq()
 		}
 		return out
 	}
-	return noReq()
+	return NoReq()
 }
 
 // literalReq turns a literal node into a requirement. A case-insensitive
 // literal is cut at any non-ASCII rune; its ASCII parts hold on an ASCII
 // log, where Unicode folding (k with U+212A, s with U+017F...) cannot
-// apply, and litTable treats them as present on any other log.
-func literalReq(re *syntax.Regexp, fold *bool) reqs {
+// apply, and Table treats them as present on any other log.
+func literalReq(re *syntax.Regexp, fold *bool) Reqs {
 	caseless := re.Flags&syntax.FoldCase != 0
 	var conj []string
 	var cur []byte
@@ -273,22 +270,22 @@ func literalReq(re *syntax.Regexp, fold *bool) reqs {
 	if caseless && len(conj) > 0 {
 		*fold = true
 	}
-	return reqs{conj}
+	return Reqs{conj}
 }
 
-// andReqs is the conjunction of two requirements, kept small: past maxAlts
+// And is the conjunction of two requirements, kept small: past maxAlts
 // alternatives the second operand is dropped (a weaker, still valid filter).
-func andReqs(a, b reqs) reqs {
-	if b.trivial() {
+func And(a, b Reqs) Reqs {
+	if b.Trivial() {
 		return a
 	}
-	if a.trivial() {
+	if a.Trivial() {
 		return b
 	}
 	if len(a)*len(b) > maxAlts {
 		return a
 	}
-	var out reqs
+	var out Reqs
 	for _, x := range a {
 		for _, y := range b {
 			out = append(out, append(slices.Clip(x), y...))
