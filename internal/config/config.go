@@ -126,6 +126,8 @@ func (p *parser) section(n *xmlconf.Node) {
 		p.localfile(n)
 	case "remote":
 		p.remote(n)
+	case "syslog_output", "email_alerts":
+		// Read by the outputs (outputs/syslog, outputs/email).
 	default:
 		// Operators keep their whole ossec.conf; sections of other
 		// daemons are not errors, but they are not silently accepted
