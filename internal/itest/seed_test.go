@@ -3,8 +3,8 @@ package itest
 import (
 	"io"
 	"mime/quotedprintable"
-	"net/mail"
 	"net"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strconv"
