@@ -16,6 +16,7 @@ commands:
   test      run OSSEC/Wazuh .ini ruleset tests
   check     load the configuration and ruleset, report every error
   bench     replay a corpus through the analysis path, print lines/s, allocs, RSS
+  mysql     mysql triggers: print the SQL of MySQL/MariaDB table integrity monitoring
   version   print the version
 `
 
@@ -42,6 +43,8 @@ func run(args []string) int {
 		return cli.Bench(args[1:], s)
 	case "check":
 		return cli.Check(args[1:], s)
+	case "mysql":
+		return cli.MySQL(args[1:], s)
 	case "version":
 		fmt.Println("gossec", cli.Version)
 		return cli.ExitOK

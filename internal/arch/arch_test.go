@@ -30,7 +30,7 @@ var allowed = map[string][]string{
 	"internal/engine": {"decoders", "decoders/default", "rules", "rules/default", "internal/alert",
 		"internal/cdb", "internal/config", "internal/event", "internal/predecode", "internal/xmlconf", "internal/litscan"},
 	"internal/cli": {"internal/alert", "internal/config", "internal/engine", "internal/logtest",
-		"internal/rulesettest", "internal/xmlconf", "rules", "internal/daemon", "internal/logformat"},
+		"internal/rulesettest", "internal/xmlconf", "rules", "internal/daemon", "internal/logformat", "internal/mysqltrig"},
 }
 
 func TestImportGraph(t *testing.T) {

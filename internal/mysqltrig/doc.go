@@ -1,0 +1,12 @@
+// Package mysqltrig generates the SQL that sets MySQL/MariaDB table
+// integrity monitoring up: the registration of the log_error() loadable
+// function (contrib/mysql-udf) and AFTER INSERT/UPDATE/DELETE triggers that
+// write one line per row change into the server's error log, in the shape
+// the gossec MySQL pack decodes (gossec-mysql-integrity):
+//
+//	YYYY-MM-DD HH:MM:SS Table: <db>.<table>: <insert|update|delete>(<v1>,...) by <user>@<host>
+//
+// It also parses the output of a `mariadb -N -B` information_schema query
+// into column lists. It owns quoting of identifiers and string literals for
+// that SQL and imports only the standard library.
+package mysqltrig
