@@ -1,5 +1,7 @@
 package osregex
 
+import "strings"
+
 // This file fixes the package's public API. The implementation lives in the
 // other files of the package.
 
@@ -32,34 +34,16 @@ func (k Kind) String() string {
 // ParseKind maps a type="..." attribute value (case-insensitive) to a Kind.
 func ParseKind(s string) (Kind, bool) {
 	switch {
-	case equalFold(s, "osmatch"):
+	case strings.EqualFold(s, "osmatch"):
 		return OSMatch, true
-	case equalFold(s, "osregex"):
+	case strings.EqualFold(s, "osregex"):
 		return OSRegex, true
-	case equalFold(s, "pcre2"):
+	case strings.EqualFold(s, "pcre2"):
 		return PCRE2, true
 	}
 	return 0, false
 }
 
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
 
 // Pattern is a compiled expression of any dialect. It is immutable and safe
 // for concurrent use.

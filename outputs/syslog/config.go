@@ -1,7 +1,6 @@
 package syslog
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -258,25 +257,20 @@ func (p *blockParser) finish(n *xmlconf.Node) {
 	}
 }
 
-var errNotYesNo = errors.New("want yes or no")
-
 func (p *blockParser) yesNo(e *xmlconf.Node, v string, dst *bool) bool {
-	switch strings.ToLower(v) {
-	case "yes":
-		*dst = true
-	case "no":
-		*dst = false
-	default:
-		p.errs = append(p.errs, &xmlconf.Error{Pos: e.Pos, Err: fmt.Errorf("<%s> %q: %w", e.Name, v, errNotYesNo)})
+	b, err := xmlconf.YesNo(e, v)
+	if err != nil {
+		p.errs = append(p.errs, err)
 		return false
 	}
+	*dst = b
 	return true
 }
 
 func (p *blockParser) intIn(e *xmlconf.Node, v string, lo, hi int, dst *int) {
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		p.errorf(e.Pos, "<%s> %q: want a number from %d to %d", e.Name, v, lo, hi)
+	n, err := xmlconf.IntIn(e, v, lo, hi)
+	if err != nil {
+		p.errs = append(p.errs, err)
 		return
 	}
 	*dst = n
