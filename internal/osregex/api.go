@@ -44,7 +44,6 @@ func ParseKind(s string) (Kind, bool) {
 	return 0, false
 }
 
-
 // Pattern is a compiled expression of any dialect. It is immutable and safe
 // for concurrent use.
 type Pattern struct {
