@@ -239,7 +239,9 @@ type mdbWant struct {
 }
 
 func (w mdbWant) matches(a map[string]any) bool {
-	if ruleID(a) != w.id || str(a, "rule", "level") != strconv.Itoa(w.level) {
+	// An empty id accepts any rule of the group (a refused and an accepted
+	// anonymous login are both the class wanted).
+	if w.id != "" && (ruleID(a) != w.id || str(a, "rule", "level") != strconv.Itoa(w.level)) {
 		return false
 	}
 	groups, _ := a["rule"].(map[string]any)["groups"].([]any)
@@ -356,6 +358,16 @@ UPDATE acme.users SET login = 'xav', note = NULL WHERE id = 7;
 DELETE FROM acme.users WHERE id = 7;`); err != nil {
 		t.Fatal(err)
 	}
+	// An empty user name, as a scanner or a misconfigured client sends it.
+	if _, err := anonymousLogin("127.0.0.1:" + strconv.Itoa(srv.port)); err != nil {
+		t.Fatalf("anonymous login attempt: %v", err)
+	}
+	// A server [ERROR] line: the event scheduler logs a failing event there.
+	srv.mustSQL(`SET GLOBAL event_scheduler = ON;
+CREATE EVENT acme.broken ON SCHEDULE AT CURRENT_TIMESTAMP DO INSERT INTO acme.no_such_table VALUES (1);`)
+	waitFor(t, 15*time.Second, "the event scheduler's error line", func() bool {
+		return strings.Contains(readTail(srv.errorLog), "no_such_table")
+	})
 	srv.mustSQL("SET GLOBAL server_audit_logging = OFF")
 
 	wants := []mdbWant{
@@ -386,6 +398,8 @@ DELETE FROM acme.users WHERE id = 7;`); err != nil {
 			"mysql.operation": "update", "mysql.row": "7,xav,NULL", "dstuser": "app", "mysql.host": "127.0.0.1"}},
 		{"delete", "260601", 8, "mysql_table_changed", map[string]string{"mysql.db": "acme", "mysql.table": "users",
 			"mysql.operation": "delete", "mysql.row": "7,xav,NULL", "dstuser": "app"}},
+		{"empty user name", "", 0, "mysql_anonymous", nil},
+		{"server error line", "260300", 5, "mysql_error", nil},
 		{"audit logging turned off (audit)", "260901", 10, "mysql_audit_disabled", nil},
 		{"audit logging stopped (error log)", "260902", 10, "mysql_audit_disabled", nil},
 	}
