@@ -4,5 +4,5 @@
 // — logtest, the daemon's alert files, syslog and email outputs — renders
 // through this one package, so the formats cannot drift apart.
 //
-// Imports: internal/event and the standard library only.
+// Imports: internal/event, internal/jsonstr and the standard library.
 package alert

@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gossec/gossec/internal/event"
+	"github.com/gossec/gossec/internal/jsonstr"
 )
 
 // AppendJSON appends the alerts.json object for a (one line, no newline),
@@ -14,36 +14,36 @@ import (
 func AppendJSON(b []byte, a *Alert) []byte {
 	ev := a.Event
 	b = append(b, `{"timestamp":`...)
-	b = appendString(b, a.Time.Format("2006-01-02T15:04:05.000-0700"))
+	b = jsonstr.Append(b, a.Time.Format("2006-01-02T15:04:05.000-0700"))
 	if a.Rule != nil {
 		b = append(b, `,"rule":`...)
 		b = appendRule(b, a.Rule, a.AlwaysLevel)
 	}
 	b = appendAgent(b, a)
 	b = append(b, `,"manager":{"name":`...)
-	b = appendString(b, a.Manager)
+	b = jsonstr.Append(b, a.Manager)
 	b = append(b, '}')
 	if a.ID != "" {
 		b = append(b, `,"id":`...)
-		b = appendString(b, a.ID)
+		b = jsonstr.Append(b, a.ID)
 	}
 	if len(a.Previous) > 0 {
 		b = append(b, `,"previous_output":`...)
-		b = appendString(b, strings.Join(a.Previous, "\n"))
+		b = jsonstr.Append(b, strings.Join(a.Previous, "\n"))
 	}
 	if a.Rule == nil || !a.Rule.NoFullLog {
 		b = append(b, `,"full_log":`...)
-		b = appendString(b, ev.FullLog)
+		b = jsonstr.Append(b, ev.FullLog)
 	}
 	b = appendPredecoder(b, a)
 	b = appendDecoder(b, ev.Decoder)
 	if ev.PreviousLog != "" {
 		b = append(b, `,"previous_log":`...)
-		b = appendString(b, ev.PreviousLog)
+		b = jsonstr.Append(b, ev.PreviousLog)
 	}
 	b = appendData(b, ev)
 	b = append(b, `,"location":`...)
-	b = appendString(b, ev.Location)
+	b = jsonstr.Append(b, ev.Location)
 	return append(b, '}')
 }
 
@@ -55,9 +55,9 @@ func appendRule(b []byte, r *Rule, alwaysLevel bool) []byte {
 		b = append(b, ',')
 	}
 	b = append(b, `"description":`...)
-	b = appendString(b, r.Description)
+	b = jsonstr.Append(b, r.Description)
 	b = append(b, `,"id":`...)
-	b = appendString(b, strconv.Itoa(r.ID))
+	b = jsonstr.Append(b, strconv.Itoa(r.ID))
 	if len(r.Mitre) > 0 {
 		// Without the MITRE database only the technique ids are known.
 		b = append(b, `,"mitre":{"id":`...)
@@ -66,11 +66,11 @@ func appendRule(b []byte, r *Rule, alwaysLevel bool) []byte {
 	}
 	if r.CVE != "" {
 		b = append(b, `,"cve":`...)
-		b = appendString(b, r.CVE)
+		b = jsonstr.Append(b, r.CVE)
 	}
 	if r.Info != "" {
 		b = append(b, `,"info":`...)
-		b = appendString(b, r.Info)
+		b = jsonstr.Append(b, r.Info)
 	}
 	if r.Frequency > 0 {
 		b = append(b, `,"frequency":`...)
@@ -89,7 +89,7 @@ func appendRule(b []byte, r *Rule, alwaysLevel bool) []byte {
 	}
 	for _, c := range comp {
 		b = append(b, ',')
-		b = appendString(b, c.kind)
+		b = jsonstr.Append(b, c.kind)
 		b = append(b, ':')
 		b = appendStrings(b, c.values)
 	}
@@ -103,16 +103,16 @@ func appendAgent(b []byte, a *Alert) []byte {
 		id = "000"
 	}
 	b = append(b, `,"agent":{"id":`...)
-	b = appendString(b, id)
+	b = jsonstr.Append(b, id)
 	b = append(b, `,"name":`...)
 	if id == "000" || a.AgentName == "" {
-		b = appendString(b, a.Manager)
+		b = jsonstr.Append(b, a.Manager)
 	} else {
-		b = appendString(b, a.AgentName)
+		b = jsonstr.Append(b, a.AgentName)
 	}
 	if a.AgentIP != "" && a.AgentIP != "any" {
 		b = append(b, `,"ip":`...)
-		b = appendString(b, a.AgentIP)
+		b = jsonstr.Append(b, a.AgentIP)
 	}
 	return append(b, '}')
 }
@@ -126,17 +126,17 @@ func appendPredecoder(b []byte, a *Alert) []byte {
 	sep := ""
 	if ev.HasProgramName {
 		b = append(b, `"program_name":`...)
-		b = appendString(b, ev.ProgramName)
+		b = jsonstr.Append(b, ev.ProgramName)
 		sep = ","
 	}
 	if ev.Timestamp != "" {
 		b = append(b, sep+`"timestamp":`...)
-		b = appendString(b, ev.Timestamp)
+		b = jsonstr.Append(b, ev.Timestamp)
 		sep = ","
 	}
 	if a.JSONHostname != "" {
 		b = append(b, sep+`"hostname":`...)
-		b = appendString(b, a.JSONHostname)
+		b = jsonstr.Append(b, a.JSONHostname)
 	}
 	return append(b, '}')
 }
@@ -151,14 +151,14 @@ func appendDecoder(b []byte, d *event.DecoderInfo) []byte {
 	}
 	if d.Parent != "" {
 		b = append(b, `"parent":`...)
-		b = appendString(b, d.Parent)
+		b = jsonstr.Append(b, d.Parent)
 		b = append(b, ',')
 	}
 	b = append(b, `"name":`...)
-	b = appendString(b, d.Name)
+	b = jsonstr.Append(b, d.Name)
 	if d.FTSComment != "" {
 		b = append(b, `,"ftscomment":`...)
-		b = appendString(b, d.FTSComment)
+		b = jsonstr.Append(b, d.FTSComment)
 	}
 	return append(b, '}')
 }
@@ -176,9 +176,9 @@ func appendData(b []byte, ev *event.Event) []byte {
 			b = append(b, ',')
 		}
 		empty = false
-		b = appendString(b, f.String())
+		b = jsonstr.Append(b, f.String())
 		b = append(b, ':')
-		b = appendString(b, v)
+		b = jsonstr.Append(b, v)
 	}
 	if len(ev.Dynamic) > 0 {
 		var t tree
@@ -242,7 +242,7 @@ func (t *tree) insert(path, value string) {
 }
 
 func (t *tree) appendMember(b []byte) []byte {
-	b = appendString(b, t.name)
+	b = jsonstr.Append(b, t.name)
 	b = append(b, ':')
 	if t.leaf {
 		return appendValue(b, t.value)
@@ -263,7 +263,7 @@ func appendValue(b []byte, v string) []byte {
 	if len(v) > 1 && v[0] == '[' && json.Valid([]byte(v)) {
 		return appendCompact(b, v)
 	}
-	return appendString(b, v)
+	return jsonstr.Append(b, v)
 }
 
 func appendCompact(b []byte, v string) []byte {
@@ -299,52 +299,7 @@ func appendStrings(b []byte, s []string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, v)
+		b = jsonstr.Append(b, v)
 	}
 	return append(b, ']')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string with cJSON's escaping; bytes that
-// are not valid UTF-8 become U+FFFD so the output stays valid JSON.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x80 {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				b = append(b, "\ufffd"...)
-			} else {
-				b = append(b, s[i:i+size]...)
-			}
-			i += size
-			continue
-		}
-		switch c {
-		case '"':
-			b = append(b, '\\', '"')
-		case '\\':
-			b = append(b, '\\', '\\')
-		case '\b':
-			b = append(b, '\\', 'b')
-		case '\f':
-			b = append(b, '\\', 'f')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			if c < 0x20 {
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			} else {
-				b = append(b, c)
-			}
-		}
-		i++
-	}
-	return append(b, '"')
 }

@@ -2,7 +2,8 @@ package auditlog
 
 import (
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/gossec/gossec/internal/jsonstr"
 )
 
 // valKind says how a field value is written into the JSON event.
@@ -145,52 +146,13 @@ func (b *builder) writeField(dst []byte, fl field, first bool) []byte {
 	if !first {
 		dst = append(dst, ',')
 	}
-	dst = appendJSONString(dst, fl.key)
+	dst = jsonstr.Append(dst, fl.key)
 	dst = append(dst, ':')
 	v := b.arena[fl.off : fl.off+fl.n]
 	if fl.kind == kStr {
-		return appendJSONString(dst, string(v))
+		return jsonstr.Append(dst, string(v))
 	}
 	return append(dst, v...)
-}
-
-// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes
-// U+FFFD so that the event is always valid JSON.
-func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			dst = append(dst, c)
-			i++
-			continue
-		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				dst = append(dst, `\ufffd`...)
-			} else {
-				dst = append(dst, s[i:i+size]...)
-			}
-			i += size
-			continue
-		}
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		i++
-	}
-	return append(dst, '"')
 }
 
 // addInt stores an integer value.

@@ -43,5 +43,6 @@
 // first byte, and the reader resynchronises at the next record start.
 //
 // A Reader is not safe for concurrent use; it is owned by the goroutine that
-// reads the file. The package imports only the standard library and gjson.
+// reads the file. The package imports only the standard library, gjson and
+// internal/jsonstr.
 package auditlog

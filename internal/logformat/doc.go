@@ -48,6 +48,7 @@
 // Framers are not safe for concurrent use: each belongs to the goroutine
 // that reads its file.
 //
-// The package may import internal/osregex (PCRE2 for multi-line-regex),
+// The package may import internal/jsonstr (JSON strings),
+// internal/osregex (PCRE2 for multi-line-regex),
 // internal/auditlog and gjson.
 package logformat

@@ -3,8 +3,8 @@ package logformat
 import (
 	"encoding/json"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/gossec/gossec/internal/jsonstr"
 	"github.com/tidwall/gjson"
 )
 
@@ -70,7 +70,7 @@ func (l *labeler) add(key, value string) {
 func appendMember(dst []byte, key, value string) []byte {
 	seg, rest, nested := strings.Cut(key, ".")
 	if nested {
-		dst = appendJSONString(dst, seg)
+		dst = jsonstr.Append(dst, seg)
 		dst = append(dst, ':', '{')
 		dst = appendMember(dst, rest, value)
 		return append(dst, '}')
@@ -79,13 +79,13 @@ func appendMember(dst []byte, key, value string) []byte {
 		if !gjson.Valid(value) {
 			return dst
 		}
-		dst = appendJSONString(dst, key)
+		dst = jsonstr.Append(dst, key)
 		dst = append(dst, ':')
 		return appendCompact(dst, value)
 	}
-	dst = appendJSONString(dst, key)
+	dst = jsonstr.Append(dst, key)
 	dst = append(dst, ':')
-	return appendJSONString(dst, value)
+	return jsonstr.Append(dst, value)
 }
 
 // appendCompact appends valid JSON v without its insignificant blanks.
@@ -184,39 +184,4 @@ func insertAt(doc []byte, at int, ins []byte) []byte {
 	copy(doc[at+len(ins):], doc[at:n])
 	copy(doc[at:], ins)
 	return doc
-}
-
-// appendJSONString appends s as a JSON string; invalid UTF-8 becomes
-// U+FFFD.
-func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c >= utf8.RuneSelf:
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				dst = append(dst, `\ufffd`...)
-			} else {
-				dst = append(dst, s[i:i+size]...)
-			}
-			i += size
-			continue
-		case c == '"' || c == '\\':
-			dst = append(dst, '\\', c)
-		case c == '\n':
-			dst = append(dst, '\\', 'n')
-		case c == '\r':
-			dst = append(dst, '\\', 'r')
-		case c == '\t':
-			dst = append(dst, '\\', 't')
-		case c < 0x20:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		default:
-			dst = append(dst, c)
-		}
-		i++
-	}
-	return append(dst, '"')
 }
