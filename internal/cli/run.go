@@ -72,11 +72,12 @@ func Run(args []string, s Streams) int {
 }
 
 func testConfig(c commonFlags, s Streams) int {
-	_, rs, errs := daemon.Load(c.conf, c.home, warnTo(s.Err))
+	ld, errs := daemon.Load(c.conf, c.home, warnTo(s.Err))
 	if len(errs) > 0 {
 		printErrors(s.Err, errs)
 		return ExitConfigError
 	}
+	rs := ld.Ruleset
 	fmt.Fprintf(s.Out, "configuration ok: %d decoders, %d rules\n", len(rs.Decoders.Names()), len(rs.Rules.IDs()))
 	return ExitOK
 }

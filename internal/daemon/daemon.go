@@ -57,22 +57,35 @@ type filePos struct {
 
 // Load reads the configuration and compiles its ruleset, returning every
 // error with its file:line:col. It is what `gossec run -t` checks.
-func Load(confPath, home string, warn func(xmlconf.Pos, string)) (*config.Config, *engine.Ruleset, []error) {
-	cfg, errs := config.Load(confPath, warn)
+func Load(confPath, home string, warn func(xmlconf.Pos, string)) (*Loaded, []error) {
+	roots, err := xmlconf.ParseFile(confPath)
+	if err != nil {
+		return nil, []error{err}
+	}
+	cfg, errs := config.FromNodes(roots, warn)
 	if len(errs) > 0 {
-		return nil, nil, errs
+		return nil, errs
 	}
 	if errs := checkInputs(cfg, home); len(errs) > 0 {
-		return nil, nil, errs
+		return nil, errs
 	}
 	rs, errs := engine.Load(cfg, engine.LoadOptions{Home: home, Warn: warn})
 	if len(errs) > 0 {
-		return nil, nil, errs
+		return nil, errs
 	}
-	if _, errs := loadOutputs(confPath, home); len(errs) > 0 {
-		return nil, nil, errs
+	outs, errs := loadOutputs(roots, home)
+	if len(errs) > 0 {
+		return nil, errs
 	}
-	return cfg, rs, nil
+	return &Loaded{Config: cfg, Ruleset: rs, outs: outs}, nil
+}
+
+// Loaded is a configuration with its compiled ruleset and its (not yet
+// started) outputs: everything Load checked.
+type Loaded struct {
+	Config  *config.Config
+	Ruleset *engine.Ruleset
+	outs    *outputs
 }
 
 // Run runs the service until ctx is cancelled, then drains, flushes and
@@ -81,21 +94,15 @@ func Run(ctx context.Context, opt Options) error {
 	opt.defaults()
 	log := opt.Logger
 	warn := func(p xmlconf.Pos, m string) { log.Warn(m, "at", p.String()) }
-	cfg, rs, errs := Load(opt.ConfigPath, opt.Home, warn)
+	ld, errs := Load(opt.ConfigPath, opt.Home, warn)
 	if len(errs) > 0 {
 		for _, e := range errs {
 			log.Error("load", "error", e)
 		}
 		return fmt.Errorf("%w: %d errors", ErrLoad, len(errs))
 	}
-	outs, errs := loadOutputs(opt.ConfigPath, opt.Home)
-	if len(errs) > 0 {
-		for _, e := range errs {
-			log.Error("load", "error", e)
-		}
-		return fmt.Errorf("%w: %d errors", ErrLoad, len(errs))
-	}
-	d, err := newDaemon(opt, cfg, rs)
+	outs := ld.outs
+	d, err := newDaemon(opt, ld.Config, ld.Ruleset)
 	if err != nil {
 		return err
 	}
@@ -246,7 +253,7 @@ func (d *daemon) reload() {
 		d.log.Error("commit before reload", "error", err)
 	}
 	warn := func(p xmlconf.Pos, m string) { d.log.Warn(m, "at", p.String()) }
-	cfg, rs, errs := Load(d.opt.ConfigPath, d.opt.Home, warn)
+	ld, errs := Load(d.opt.ConfigPath, d.opt.Home, warn)
 	if len(errs) > 0 {
 		for _, e := range errs {
 			d.log.Error("reload failed, keeping the running configuration and ruleset", "error", e)
@@ -254,10 +261,12 @@ func (d *daemon) reload() {
 		d.stats.ReloadFailures.Add(1)
 		return
 	}
-	d.cfg = cfg
-	d.an.swap(rs, cfg)
+	// The outputs built by Load were only validated: the running ones are
+	// kept, with their queues.
+	d.cfg = ld.Config
+	d.an.swap(ld.Ruleset, ld.Config)
 	d.stats.Reloads.Add(1)
-	d.log.Info("configuration and ruleset reloaded", "rules", len(rs.Rules.IDs()))
+	d.log.Info("configuration and ruleset reloaded", "rules", len(ld.Ruleset.Rules.IDs()))
 }
 
 // inputs are the running input goroutines of one generation.

@@ -21,13 +21,9 @@ type outputs struct {
 	wg      sync.WaitGroup
 }
 
-// loadOutputs reads the <syslog_output> and email sections of the
-// configuration file and builds the outputs without starting them.
-func loadOutputs(confPath, home string) (*outputs, []error) {
-	roots, err := xmlconf.ParseFile(confPath)
-	if err != nil {
-		return nil, []error{err}
-	}
+// loadOutputs reads the <syslog_output> and email sections of the parsed
+// configuration and builds the outputs without starting them.
+func loadOutputs(roots []*xmlconf.Node, home string) (*outputs, []error) {
 	o := &outputs{}
 	sc, errs := syslog.ParseConfig(roots)
 	ec, eerrs := email.ParseConfig(roots)
