@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"testing"
 	"unicode/utf8"
 )
 
@@ -171,4 +172,32 @@ func checkLabels(ext map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// TestCEFLongDescription: a description longer than max_size is cut, and
+// the header is still closed (severity, dvc) so receivers parse it.
+func TestCEFLongDescription(t *testing.T) {
+	for _, desc := range []string{
+		strings.Repeat("a", 5000),
+		"0000000000000" + strings.Repeat("\xff", 3000),
+		strings.Repeat("|\\", 2000),
+	} {
+		for _, h := range []Header{RFC3164, RFC5424} {
+			a := findSample("sshd-failed").alert()
+			a.Rule.Description = desc
+			c := testConfig(FormatCEF, h)
+			c.MaxSize = MinMaxSize
+			msg, cut := newTestFormatter(t, c).appendMessage(nil, a)
+			if !cut || len(msg) > c.MaxSize {
+				t.Fatalf("cut=%v len=%d", cut, len(msg))
+			}
+			cef, err := parseCEF(payloadOf(t, string(msg), FormatCEF, h))
+			if err != nil {
+				t.Fatalf("%v\n%q", err, msg)
+			}
+			if !strings.HasSuffix(cef.header[5], "...") || cef.header[6] == "" || cef.ext["dvc"] == "" {
+				t.Errorf("header %q ext %q", cef.header, cef.ext)
+			}
+		}
+	}
 }

@@ -275,12 +275,20 @@ func (f *formatter) cef(w *msgw, v *view) {
 	w.lit("|")
 	w.int(v.id)
 	w.lit("|")
-	// The rest of the header and dvc must fit whatever the description.
-	w.val(v.desc, escCEFHeader, 24+2*len(f.host))
-	w.lit("|")
-	w.int(min(v.level, 10))
-	w.lit("|dvc=")
-	w.val(f.host, escCEFExt, 0)
+	// The rest of the header and dvc are written first into the scratch
+	// tail and their room reserved, so a description of any length is cut
+	// and the header still closes.
+	t := msgw{b: f.tail[:0], limit: f.max}
+	t.lit("|")
+	t.int(min(v.level, 10))
+	t.lit("|dvc=")
+	t.val(f.host, escCEFExt, 0)
+	f.tail = t.b
+	if w.full {
+		return
+	}
+	w.val(v.desc, escCEFHeader, len(t.b))
+	w.close(bytesString(t.b))
 	w.field(" cs1=", v.loc, " cs1Label=Location", escCEFExt)
 	w.field(" cat=", v.group, "", escCEFExt)
 	w.field(" src=", v.srcip, "", escCEFExt)
