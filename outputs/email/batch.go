@@ -3,6 +3,8 @@ package email
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +54,45 @@ func (l *limiter) take(now time.Time) bool {
 		return false
 	}
 	l.used++
+	return true
+}
+
+// budgetName is the file, in the spool directory, that keeps the hour's
+// budget.
+const budgetName = "budget"
+
+// budgetRecord is the limiter as saved: the hour as Unix seconds, so a
+// change of time zone cannot make an old hour look current.
+type budgetRecord struct {
+	Hour int64 `json:"hour"`
+	Used int   `json:"used"`
+}
+
+// restore takes over what a previous process used of the current hour.
+// A missing or unreadable file is a fresh budget.
+func (l *limiter) restore(path string, now time.Time) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	var r budgetRecord
+	if json.Unmarshal(data, &r) != nil {
+		return
+	}
+	if h := hourOf(now); r.Hour == h.Unix() && r.Used > 0 {
+		l.hour, l.used = h, r.Used
+	}
+}
+
+// take charges one mail to the hour's budget and saves the budget.
+func (m *Mailer) take(now time.Time) bool {
+	if !m.lim.take(now) {
+		return false
+	}
+	if m.budgetFile != "" {
+		// A lost write only forgets part of one hour's count.
+		_ = writeRecord(m.budgetFile, budgetRecord{Hour: m.lim.hour.Unix(), Used: m.lim.used})
+	}
 	return true
 }
 
@@ -138,7 +179,7 @@ func (m *Mailer) sendDueDigests(ctx context.Context, now time.Time) {
 		if !cur.After(d.hour) {
 			continue
 		}
-		if !m.lim.take(now) {
+		if !m.take(now) {
 			return
 		}
 		delete(m.digests, k)

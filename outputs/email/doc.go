@@ -12,7 +12,10 @@
 //   - Limits: <email_maxperhour> is one limiter for every mail this package
 //     sends (grouped, single, SMS, digest). Alerts that find the hour's
 //     budget spent are held per recipient set and sent in the next hour as
-//     one digest with a size cap and an "N more not shown" line.
+//     one digest with a size cap and an "N more not shown" line. The
+//     hour's count is saved (HOME/queue/mail/budget), so a restart within
+//     the hour does not reset it, and mails spooled at shutdown before
+//     they were charged take their share when they are resent.
 //   - Delivery: github.com/wneessen/go-mail (STARTTLS or implicit TLS,
 //     AUTH PLAIN/LOGIN). A failed delivery is spooled under
 //     HOME/queue/mail/ as JSON and retried with exponential backoff; Run

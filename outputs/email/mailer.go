@@ -65,6 +65,9 @@ type Mailer struct {
 
 	// Owned by Run.
 	lim     limiter
+	// budgetFile keeps the hour's budget across restarts, so a daemon
+	// restarted (or crash-looping) within an hour cannot exceed the cap.
+	budgetFile string
 	groups  map[string]*batch
 	digests map[string]*digest
 	spool   *spool
@@ -129,6 +132,10 @@ func New(cfg Config, opt ...Options) (*Mailer, error) {
 		return nil, fmt.Errorf("email: %w", err)
 	}
 	m.stats.pending.Store(int64(m.spool.len()))
+	if dir != "" {
+		m.budgetFile = dir + "/" + budgetName
+		m.lim.restore(m.budgetFile, m.clock.Now())
+	}
 	return m, nil
 }
 
@@ -304,7 +311,7 @@ func (m *Mailer) handle(ctx context.Context, r routed, now time.Time) {
 // dispatch sends a batch as one message if the hour's budget allows,
 // else holds its alerts for the next hour's digest.
 func (m *Mailer) dispatch(ctx context.Context, b *batch, now time.Time) {
-	if !m.lim.take(now) {
+	if !m.take(now) {
 		m.hold(b, now)
 		return
 	}
@@ -368,6 +375,15 @@ func (m *Mailer) toSpool(msg *outMsg) {
 func (m *Mailer) retrySpool(ctx context.Context, now time.Time) {
 	for m.spool.len() > 0 && ctx.Err() == nil {
 		msg := m.spool.first()
+		if msg.Uncharged {
+			if !m.take(now) {
+				// Over the budget: the oldest mail waits for the next
+				// hour and the ones behind it keep their order.
+				m.retryAt = hourOf(now).Add(time.Hour)
+				return
+			}
+			msg.Uncharged = false
+		}
 		err := m.send(ctx, msg)
 		if errors.Is(err, errBadMessage) {
 			m.spool.dropFirst()
@@ -403,19 +419,26 @@ func (m *Mailer) shutdown() {
 		break
 	}
 	for _, k := range sortedKeys(m.groups) {
-		m.toSpool(m.compose(m.groups[k], now))
+		m.spoolUncharged(m.compose(m.groups[k], now))
 	}
 	clear(m.groups)
 	for _, k := range sortedKeys(m.digests) {
-		m.toSpool(m.composeDigest(m.digests[k], now))
+		m.spoolUncharged(m.composeDigest(m.digests[k], now))
 	}
 	clear(m.digests)
+}
+
+// spoolUncharged spools a mail that has not taken its share of the hourly
+// budget yet; the next process charges it before sending.
+func (m *Mailer) spoolUncharged(msg *outMsg) {
+	msg.Uncharged = true
+	m.toSpool(msg)
 }
 
 // hand files an alert at shutdown without touching the network.
 func (m *Mailer) hand(r routed, now time.Time) {
 	if r.sms != nil {
-		m.toSpool(m.compose(&batch{rcpts: r.sms, format: SMS, sections: []*Section{r.sec}}, now))
+		m.spoolUncharged(m.compose(&batch{rcpts: r.sms, format: SMS, sections: []*Section{r.sec}}, now))
 	}
 	if r.full == nil {
 		return

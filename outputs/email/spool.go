@@ -102,8 +102,10 @@ func (s *spool) put(m *outMsg) error {
 	return nil
 }
 
-func writeRecord(name string, m *outMsg) error {
-	data, err := json.Marshal(m)
+// writeRecord writes v as JSON to name atomically: a temporary file,
+// synced, then renamed.
+func writeRecord(name string, v any) error {
+	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}

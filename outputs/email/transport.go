@@ -33,6 +33,10 @@ type outMsg struct {
 	IDSName  string    `json:"ids_name,omitempty"`
 	Subject  string    `json:"subject"`
 	Body     string    `json:"body"`
+	// Uncharged marks a message spooled at shutdown before it took its
+	// share of email_maxperhour (a group still waiting for its delay, a
+	// digest waiting for the hour): the retry charges it.
+	Uncharged bool `json:"uncharged,omitempty"`
 }
 
 // errBadMessage marks a message no server will ever accept; retrying it
