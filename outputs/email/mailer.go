@@ -64,16 +64,16 @@ type Mailer struct {
 	stats  counters
 
 	// Owned by Run.
-	lim     limiter
+	lim limiter
 	// budgetFile keeps the hour's budget across restarts, so a daemon
 	// restarted (or crash-looping) within an hour cannot exceed the cap.
 	budgetFile string
-	groups  map[string]*batch
-	digests map[string]*digest
-	spool   *spool
-	retryAt time.Time
-	backoff time.Duration
-	seq     uint64
+	groups     map[string]*batch
+	digests    map[string]*digest
+	spool      *spool
+	retryAt    time.Time
+	backoff    time.Duration
+	seq        uint64
 }
 
 type item struct {
