@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/gossec/gossec/internal/event"
 	"unicode/utf8"
 )
 
@@ -198,6 +200,50 @@ func TestCEFLongDescription(t *testing.T) {
 			if !strings.HasSuffix(cef.header[5], "...") || cef.header[6] == "" || cef.ext["dvc"] == "" {
 				t.Errorf("header %q ext %q", cef.header, cef.ext)
 			}
+		}
+	}
+}
+
+// TestCEFFields: cef_fields adds the decoded fields csyslogd drops, each
+// under its own key, values escaped, and nothing when the option is off.
+func TestCEFFields(t *testing.T) {
+	a := findSample("sshd-failed").alert()
+	a.Event.Dynamic = nil
+	a.Event.Set(event.Action, "insert")
+	a.Event.Set(event.URL, "/a=b")
+	for _, f := range []event.Field{
+		{Name: "mysql.db", Value: "acme"}, {Name: "mysql.table", Value: "users"},
+		{Name: "mysql.operation", Value: "insert"}, {Name: "mysql.row", Value: "8,brian,x=y\\z"},
+		{Name: "empty", Value: ""}, {Name: "mysql.host", Value: "localhost"},
+		{Name: "sixth", Value: "dropped: cs2..cs6 are five"},
+	} {
+		a.Event.AddDynamic(f.Name, f.Value)
+	}
+	want := map[string]string{
+		"act": "insert", "request": "/a=b",
+		"cs2": "acme", "cs2Label": "mysql.db", "cs3": "users", "cs3Label": "mysql.table",
+		"cs4": "insert", "cs4Label": "mysql.operation", "cs5": "8,brian,x=y\\z", "cs5Label": "mysql.row",
+		"cs6": "localhost", "cs6Label": "mysql.host", "cs1Label": "Location",
+	}
+	for _, on := range []bool{true, false} {
+		c := testConfig(FormatCEF, RFC3164)
+		c.CEFFields = on
+		msg, _ := newTestFormatter(t, c).appendMessage(nil, a)
+		cef, err := parseCEF(payloadOf(t, string(msg), FormatCEF, RFC3164))
+		if err != nil {
+			t.Fatalf("%v\n%q", err, msg)
+		}
+		for k, v := range want {
+			got, ok := cef.ext[k]
+			if on && got != v {
+				t.Errorf("cef_fields: %s=%q, want %q\n%s", k, got, v, msg)
+			}
+			if !on && ok && k != "cs1Label" {
+				t.Errorf("without cef_fields: %s=%q present", k, got)
+			}
+		}
+		if on && strings.Contains(string(msg), "dropped") {
+			t.Errorf("a sixth custom string was written: %s", msg)
 		}
 	}
 }

@@ -95,6 +95,7 @@ type Config struct {
 
 	UseFQDN   bool
 	CEFHost   bool   // RFC 3164 + cef: put HOST before "CEF:" (csyslogd does not)
+	CEFFields bool   // cef: add the decoded fields csyslogd leaves out (act, proto, request, cs2..cs6)
 	Hostname  string // overrides the host name (tests, containers); "" = the system's
 	Program   string // RFC 3164 tag / RFC 5424 APP-NAME; default "ossec"
 	Facility  int    // default 16 (local0); 0 with Severity 0 also means the default
@@ -231,6 +232,8 @@ func (p *blockParser) extraOption(e *xmlconf.Node, v string) {
 		c.Hostname = v
 	case "cef_hostname":
 		p.yesNo(e, v, &c.CEFHost)
+	case "cef_fields":
+		p.yesNo(e, v, &c.CEFFields)
 	case "facility":
 		p.facility(e, v)
 	case "severity":

@@ -34,6 +34,7 @@ func TestParseConfig(t *testing.T) {
     <framing>octet-counting</framing>
     <header>rfc5424</header>
     <cef_hostname>yes</cef_hostname>
+    <cef_fields>yes</cef_fields>
   </syslog_output>
 </ossec_config>
 <ossec_config>
@@ -60,14 +61,14 @@ func TestParseConfig(t *testing.T) {
 		t.Errorf("defaults: %+v", a)
 	}
 	if b.Level != 10 || b.Port != 1514 || b.Format != FormatCEF || len(b.RuleIDs) != 3 || b.RuleIDs[2] != 31101 ||
-		b.group == nil || b.location == nil || !b.UseFQDN || b.Protocol != TCP || b.Framing != OctetCounting || b.Header != RFC5424 || !b.CEFHost {
+		b.group == nil || b.location == nil || !b.UseFQDN || b.Protocol != TCP || b.Framing != OctetCounting || b.Header != RFC5424 || !b.CEFHost || !b.CEFFields {
 		t.Errorf("block 2: %+v", b)
 	}
 	if c.Protocol != TLS || c.Port != DefaultTLSPort || c.TLSVerify || c.TLSCA != "/etc/ssl/ca.pem" || c.Format != FormatJSONFull ||
 		c.Program != "gossec" || c.Priority() != 4*8+2 || c.QueueSize != 10 {
 		t.Errorf("block 3: %+v", c)
 	}
-	if b.Pos.Line != 5 || c.Pos.Line != 21 {
+	if b.Pos.Line != 5 || c.Pos.Line != 22 || a.CEFFields {
 		t.Errorf("positions %v %v", b.Pos, c.Pos)
 	}
 }

@@ -71,7 +71,9 @@
 // tls yes|no, tls_verify yes|no (default yes), tls_ca (alias ca_file).
 // gossec's: header rfc3164|rfc5424, framing newline|octet-counting,
 // program, hostname, facility and severity (names or numbers),
-// cef_hostname, queue_size (1024), max_size (64000, at least 1024).
+// cef_hostname, cef_fields (yes adds act, proto, request, outcome and the
+// first five dynamic fields as cs2..cs6 with labels), queue_size (1024),
+// max_size (64000, at least 1024).
 // The group filter matches the comma-joined groups or any single group;
 // the location filter matches the whole location or the part after an
 // agent's "->".

@@ -23,6 +23,7 @@ type view struct {
 	user, log        string
 	srcport, dstport int
 	hasLog           bool
+	ev               *event.Event // for cef_fields
 }
 
 // formatter renders messages for one destination. It keeps scratch
@@ -33,6 +34,7 @@ type formatter struct {
 	host    string
 	program string
 	cefHost bool
+	cefAll  bool
 	pri     int
 	max     int
 	groups  []byte // scratch: the joined groups
@@ -43,7 +45,7 @@ func newFormatter(c *Config, host string) *formatter {
 	return &formatter{
 		format: c.Format, header: c.Header, host: sanitizeHeaderField(host, 255),
 		program: sanitizeHeaderField(c.Program, 48), pri: c.Priority(), max: c.MaxSize,
-		cefHost: c.CEFHost,
+		cefHost: c.CEFHost, cefAll: c.CEFFields,
 	}
 }
 
@@ -69,7 +71,7 @@ func sanitizeHeaderField(s string, max int) string {
 // the alert is untouched.
 func (f *formatter) load(v *view, a *alert.Alert) {
 	ev, r := a.Event, a.Rule
-	*v = view{level: r.Level, id: r.ID, desc: r.Description, loc: ev.Location}
+	*v = view{level: r.Level, id: r.ID, desc: r.Description, loc: ev.Location, ev: ev}
 	f.groups = joinGroups(f.groups[:0], r.Groups)
 	v.group = bytesString(f.groups)
 	v.srcip, _ = ev.Get(event.SrcIP)
@@ -298,7 +300,52 @@ func (f *formatter) cef(w *msgw, v *view) {
 	w.field(" shost=", v.srcip, "", escCEFExt)
 	w.field(" suser=", v.user, "", escCEFExt)
 	w.field(" dst=", v.dstip, "", escCEFExt)
+	if f.cefAll {
+		cefFields(w, v.ev)
+	}
 	if v.hasLog && w.lit(" msg=") {
 		w.val(v.log, escCEFExt, 0)
+	}
+}
+
+// cefDictionary maps the decoded fields csyslogd leaves out to their CEF
+// dictionary keys.
+var cefDictionary = [...]struct {
+	field event.Static
+	key   string
+}{
+	{event.Action, " act="},
+	{event.Protocol, " proto="},
+	{event.URL, " request="},
+	{event.Status, " outcome="},
+}
+
+// cefCustom are the CEF custom string keys left after cs1 (Location).
+var cefCustom = [...][2]string{
+	{" cs2=", " cs2Label="}, {" cs3=", " cs3Label="}, {" cs4=", " cs4Label="},
+	{" cs5=", " cs5Label="}, {" cs6=", " cs6Label="},
+}
+
+// cefFields writes, for cef_fields, the dictionary fields and then the
+// first dynamic fields (mysql.db, mysql.table, ...) as labelled custom
+// strings, one index each, so no key repeats.
+func cefFields(w *msgw, ev *event.Event) {
+	for _, d := range cefDictionary {
+		v, _ := ev.Get(d.field)
+		w.field(d.key, v, "", escCEFExt)
+	}
+	next := 0
+	for _, f := range ev.Dynamic {
+		if next == len(cefCustom) {
+			return
+		}
+		if f.Value == "" {
+			continue
+		}
+		k := cefCustom[next]
+		if w.field(k[0], f.Value, "", escCEFExt) {
+			w.field(k[1], f.Name, "", escCEFExt)
+		}
+		next++
 	}
 }

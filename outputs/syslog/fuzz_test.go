@@ -25,6 +25,7 @@ func FuzzFormat(f *testing.F) {
 		for _, fm := range []Format{FormatDefault, FormatSplunk, FormatJSON, FormatJSONFull, FormatCEF} {
 			for _, h := range []Header{RFC3164, RFC5424} {
 				c := testConfig(fm, h)
+				c.CEFFields = small
 				if small {
 					c.MaxSize = MinMaxSize
 				}
