@@ -25,6 +25,7 @@ func Bench(args []string, s Streams) int {
 	ini := fs.String("ini", "", "build the corpus from the log lines of the .ini files in this folder")
 	minLines := fs.Int("lines", 1_000_000, "replay the corpus until at least this many lines were analysed")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed replay to this file")
+	memProfile := fs.String("memprofile", "", "write an allocation profile (go tool pprof -sample_index=alloc_objects) to this file")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
@@ -63,6 +64,12 @@ func Bench(args []string, s Streams) int {
 	}
 	elapsed := time.Since(start)
 	runtime.ReadMemStats(&after)
+	if *memProfile != "" {
+		if err := writeAllocProfile(*memProfile); err != nil {
+			fmt.Fprintf(s.Err, "gossec bench: %v\n", err)
+			return ExitUsage
+		}
+	}
 	fmt.Fprintf(s.Out, "corpus: %d distinct lines, %d analysed\n", len(lines), n)
 	fmt.Fprintf(s.Out, "lines/s: %.0f\n", float64(n)/elapsed.Seconds())
 	fmt.Fprintf(s.Out, "allocs/line: %.2f\n", float64(after.Mallocs-before.Mallocs)/float64(n))
@@ -121,4 +128,16 @@ func startProfile(path string) (func(), error) {
 		return nil, err
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+func writeAllocProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
