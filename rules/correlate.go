@@ -38,7 +38,7 @@ func (m *matcher) searchList(r *Rule, l *evList) bool {
 		if e.dead || m.now-e.t > c.timeframe {
 			return false
 		}
-		if !m.candidate(r, e.ev) {
+		if !m.candidate(r, &e.ev) {
 			continue
 		}
 		// Avoid firing again on events already counted by this or a
@@ -215,13 +215,13 @@ func (m *matcher) searchEvents(r *Rule) bool {
 		if !c.global && e.ev.AgentID != m.ev.AgentID {
 			continue
 		}
-		if eventCategory(e.ev) != cat {
+		if eventCategory(&e.ev) != cat {
 			continue
 		}
 		if c.matchedRe != nil && !c.matchedRe.MatchString(e.ev.Log) {
 			continue
 		}
-		if !m.candidateEvents(r, e.ev) {
+		if !m.candidateEvents(r, &e.ev) {
 			continue
 		}
 		if e.matched >= r.Level {

@@ -28,7 +28,7 @@ const (
 
 // stored is one event in the correlation memory.
 type stored struct {
-	ev      *event.Event
+	ev      event.Event // a copy, held by value: one allocation per stored event
 	t       int64 // processing time, seconds
 	matched int   // level of the correlation rule that last counted it
 	dead    bool  // trimmed from the global list
@@ -139,7 +139,8 @@ func (s *State) FiredTimes(r *Rule) int { return s.fired[r.idx] }
 // sid_prev_matched list of its rule, else the if_matched_group lists that
 // marked it, and the global list bounded by memory_size.
 func (s *State) store(ev *event.Event, r *Rule, matched int) {
-	e := &stored{ev: ev.Clone(), t: ev.Time.Unix(), matched: matched, sid: -1}
+	e := &stored{t: ev.Time.Unix(), matched: matched, sid: -1}
+	ev.CloneInto(&e.ev)
 	if r.corr.storeSid >= 0 {
 		e.sid = r.corr.storeSid
 		s.sid[e.sid].add(e)
@@ -204,7 +205,7 @@ func (s *State) previous() []*event.Event {
 	s.out = s.out[:0]
 	for i := 0; i < s.nprev; i++ {
 		if s.prev[i] != nil {
-			s.out = append(s.out, s.prev[i].ev)
+			s.out = append(s.out, &s.prev[i].ev)
 		}
 	}
 	if len(s.out) == 0 {

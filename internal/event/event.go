@@ -211,8 +211,15 @@ func (e *Event) Reset() {
 // Clone returns a deep-enough copy that stays valid after e is reset:
 // strings are immutable, so only the dynamic slice is copied.
 func (e *Event) Clone() *Event {
-	c := *e
+	c := new(Event)
+	e.CloneInto(c)
+	return c
+}
+
+// CloneInto makes c a copy of e that shares no mutable state with it, so
+// a caller can embed the copy in its own record (one allocation less).
+func (e *Event) CloneInto(c *Event) {
+	*c = *e
 	c.Dynamic = append([]Field(nil), e.Dynamic...)
 	c.Lits = LitScan{} // the cache stays with e, which reuses it
-	return &c
 }
