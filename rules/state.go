@@ -29,9 +29,9 @@ const (
 // stored is one event in the correlation memory.
 type stored struct {
 	ev      event.Event // a copy, held by value: one allocation per stored event
-	t       int64 // processing time, seconds
-	matched int   // level of the correlation rule that last counted it
-	dead    bool  // trimmed from the global list
+	t       int64       // processing time, seconds
+	matched int         // level of the correlation rule that last counted it
+	dead    bool        // trimmed from the global list
 	sid     int
 	groups  []int
 }
