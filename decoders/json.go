@@ -1,10 +1,12 @@
 package decoders
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 
@@ -247,10 +249,14 @@ func cjsonString(raw string) string {
 			b = append(b, body[i])
 		}
 	}
-	if j := strings.IndexByte(string(b), 0); j >= 0 {
+	if j := bytes.IndexByte(b, 0); j >= 0 {
 		b = b[:j]
 	}
-	return string(b)
+	if len(b) == 0 {
+		return ""
+	}
+	// b is ours and never written again: view it instead of copying.
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // utf16Escape decodes \uXXXX (or a surrogate pair) at the start of s, which
