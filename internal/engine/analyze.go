@@ -105,7 +105,7 @@ func (a *Analyzer) predecode(ev *event.Event, location, line string) {
 	if id, loc, host, ok := predecode.ParseAgentLocation(location); ok {
 		ev.AgentID, ev.Location, agentHost = id, loc, host
 	}
-	h := predecode.Parse(line)
+	h := predecode.ParseDialect(line, a.rs.Predecode)
 	ev.Log = h.Log
 	ev.Timestamp = h.Timestamp
 	ev.ProgramName, ev.HasProgramName = h.ProgramName, h.HasProgramName

@@ -9,6 +9,7 @@ import (
 	"github.com/gossec/gossec/internal/cdb"
 	"github.com/gossec/gossec/internal/config"
 	"github.com/gossec/gossec/internal/litscan"
+	"github.com/gossec/gossec/internal/predecode"
 	"github.com/gossec/gossec/internal/xmlconf"
 	"github.com/gossec/gossec/rules"
 )
@@ -19,6 +20,9 @@ type Ruleset struct {
 	Decoders *decoders.Set
 	Rules    *rules.Tree
 	Files    *config.Files
+	// Predecode is whose pre-decoding the lines get: OSSEC's for a ruleset
+	// named by OSSEC's <rules> section, Wazuh's otherwise.
+	Predecode predecode.Dialect
 }
 
 // LoadOptions tunes Load.
@@ -66,7 +70,14 @@ func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 		return nil, errs
 	}
 	lits.Freeze()
-	return &Ruleset{Config: cfg, Decoders: dset, Rules: tree, Files: files}, nil
+	return &Ruleset{Config: cfg, Decoders: dset, Rules: tree, Files: files, Predecode: predecodeDialect(cfg)}, nil
+}
+
+func predecodeDialect(cfg *config.Config) predecode.Dialect {
+	if cfg.Ruleset.Dialect == config.OSSEC {
+		return predecode.OSSEC
+	}
+	return predecode.Wazuh
 }
 
 func decoderExists(d *decoders.Set) func(string) bool {

@@ -4,11 +4,20 @@
 // also parses agent locations ("[ID] (name) ip->path"), recomputes the
 // alerts.json predecoder.hostname and provides the manager's short host name.
 //
-// The behaviour follows wazuh-analysisd 4.9.2 (OS_CleanMSG) byte for byte,
+// Parse follows wazuh-analysisd 4.9.2 (OS_CleanMSG) byte for byte,
 // including its quirks: the fixed 32-byte offset of unusual ISO stamps, the
 // "Mär" month that loses the last timestamp character, the AIX program name
-// that runs to the end of the line, and ASL fields cut at their ']'. Every
-// string returned is a substring of the input, so parsing does not allocate.
+// that runs to the end of the line, and ASL fields cut at their ']'.
+// ParseDialect(line, OSSEC) follows ossec-analysisd instead (see Dialect
+// for the differences); OSSEC records no header timestamp, so Timestamp
+// then is the stamp text the header tests accepted, for outputs only.
+// Every string returned is a substring of the input, so parsing does not
+// allocate.
+//
+// Not reproduced for OSSEC: its remove_control_characters pass over the
+// message (CVE-2020-8445 fix), whose definition was not available to port,
+// and its agent location form "(name) ip->path" (ParseAgentLocation reads
+// Wazuh's "[ID] (name) ip->path").
 //
 // Imports: standard library only.
 package predecode

@@ -3,40 +3,73 @@ package predecode
 import "strings"
 
 // syslogOffset tests the header formats that are followed by a hostname and
-// program name, in analysisd's order, and returns where the text after the
-// stamp starts (the timestamp is the text before it minus one byte), or -1.
-// Only separator positions are tested, never the digits or letters.
-func (p *parser) syslogOffset() int {
+// program name, in analysisd's order. It returns where the timestamp text
+// ends and where the text after the stamp starts (off), or off -1. Only
+// separator positions are tested, never the digits or letters.
+func (p *parser) syslogOffset() (tsEnd, off int) {
 	n := p.loglen()
 	v := p.v
 	switch {
 	case n > 17 && v(3) == ' ' && v(6) == ' ' && v(9) == ':' && v(12) == ':' && v(15) == ' ':
-		return 16 // Dec 29 10:00:01
+		return 15, 16 // Dec 29 10:00:01
 	case n > 24 && v(4) == '-' && v(7) == '-' && v(10) == ' ' && v(13) == ':' && v(16) == ':' && v(19) == ',':
-		return 24 // 2015-04-16 21:51:02,805 (proftpd)
+		// 2015-04-16 21:51:02,805 (proftpd); OSSEC stops on the space.
+		return 23, p.pick(24, 23)
 	}
 	if n > 33 && v(4) == '-' && v(7) == '-' && v(10) == 'T' && v(13) == ':' && v(16) == ':' {
-		switch {
-		case v(22) == ':' && v(25) == ' ':
-			return 26 // 2007-06-14T15:48:55-04:00
-		case v(19) == '.' && v(26) == ':':
-			return 30 // 2022-12-19T15:02:53.288+00:00
-		case v(19) == '.' && v(29) == ':':
-			return 33 // 2009-05-22T09:36:46.214994-07:00
-		case v(19) == '.':
-			// Any other fractional stamp: analysisd assumes 31 bytes
-			// whatever the real length, so e.g. "…09.404756Z" is cut
-			// inside the hostname.
-			return 32
+		if v(22) == ':' && v(25) == ' ' {
+			return 25, 26 // 2007-06-14T15:48:55-04:00
+		}
+		if p.dialect == OSSEC {
+			if end := p.ossecFraction(); end >= 0 {
+				return end, end
+			}
+		} else if end := p.wazuhFraction(); end >= 0 {
+			return end, end + 1
 		}
 	}
 	switch {
 	case n > 21 && isDigit(v(0)) && v(4) == ' ' && v(8) == ' ' && v(11) == ' ' &&
 		v(14) == ':' && v(17) == ':' && v(20) == ' ':
-		return 21 // 2015 Dec 29 10:00:01
-	case n > 33 && isDigit(v(0)) && v(4) == '-' && v(7) == '-' && v(10) == ' ' &&
+		return 20, 21 // 2015 Dec 29 10:00:01
+	case p.dialect == Wazuh && n > 33 && isDigit(v(0)) && v(4) == '-' && v(7) == '-' && v(10) == ' ' &&
 		v(13) == ':' && v(16) == ':' && v(19) == '.' && (v(26) == '+' || v(26) == '-') && v(31) == ' ':
-		return 32 // 2021-04-21 10:16:09.404756-0700 (macOS ULS)
+		return 31, 32 // 2021-04-21 10:16:09.404756-0700 (macOS ULS)
+	case p.dialect == OSSEC && n > 20 && isDigit(v(0)) && v(4) == ':' && v(7) == ':' && v(10) == '-' &&
+		v(13) == ':' && v(16) == ':':
+		return 19, 20 // 2019:11:06-00:08:03 (Sophos UTM); byte 19 is not tested
+	}
+	return -1, -1
+}
+
+// wazuhFraction returns the length of a Wazuh ISO stamp with a fraction,
+// or -1.
+func (p *parser) wazuhFraction() int {
+	v := p.v
+	switch {
+	case v(19) != '.':
+		return -1
+	case v(26) == ':':
+		return 29 // 2022-12-19T15:02:53.288+00:00
+	case v(29) == ':':
+		return 32 // 2009-05-22T09:36:46.214994-07:00
+	}
+	// Any other fractional stamp: analysisd assumes 31 bytes whatever the
+	// real length, so e.g. "…09.404756Z" is cut inside the hostname.
+	return 31
+}
+
+// ossecFraction returns the length of an OSSEC ISO stamp with a fraction:
+// the first ':' at 24..29 is taken as the one of the zone offset, which
+// has two digits after it. Without one the line has no header at all.
+func (p *parser) ossecFraction() int {
+	if p.v(19) != '.' && p.v(19) != ',' {
+		return -1
+	}
+	for i := 24; i <= 29; i++ {
+		if p.v(i) == ':' {
+			return i + 3
+		}
 	}
 	return -1
 }

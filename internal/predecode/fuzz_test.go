@@ -60,18 +60,49 @@ func FuzzParse(f *testing.F) {
 		"[Time 2006.12.28 15:53:55 UTC] [Sender s] [PID 1] [Message m] [Host h]",
 		"1140804070.368  11623 10.0.0.1 TCP_MISS/200", "Mär 02 17:30:52 h p: m",
 		"Dec 29 10:00:01 host auth|security:info sshd[12] msg", "Dec 29 10:00:01 : m\x00x",
+		"2009-05-22T09:36:46,214994-07:00 h p: m", "2007-06-14T15:48:55.3-04:00 h p: m",
+		"2019:11:06-00:08:03 utm ulogd[1]: x", "Dec 29 10:00:01 h p[1]:x", "Dec 29 10:00:01 h p: [ID 1 a]b] c",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		h := Parse(line)
 		checkInvariants(t, line, h)
-		if Parse(line) != h {
+		if Parse(line) != h || ParseDialect(line, Wazuh) != h {
 			t.Fatalf("Parse(%q) is not deterministic", line)
 		}
+		o := ParseDialect(line, OSSEC)
+		checkInvariants(t, line, o)
+		checkOSSEC(t, line, o)
 		_ = JSONHostname(line)
 		_, _, _, _ = ParseAgentLocation(line)
 	})
+}
+
+// checkOSSEC asserts what OSSEC's parser guarantees and Wazuh's does not:
+// a syslog program name parsed after a hostname is followed by ": ",
+// "]: " or "] " (AIX names that run to the end of the line aside; ASL
+// fields are not syslog).
+func checkOSSEC(t *testing.T, line string, h Header) {
+	t.Helper()
+	s := TrimAtNUL(line)
+	if h.ProgramName == "" || !h.HasHostname || h.Log == "" || strings.HasPrefix(s, "[T") {
+		return
+	}
+	end := offsetIn(s, h.ProgramName) + len(h.ProgramName)
+	if end >= len(s) || offsetIn(s, h.Log) < end {
+		return
+	}
+	sep := s[end:offsetIn(s, h.Log)]
+	if strings.HasPrefix(sep, "[ID ") || strings.Contains(sep, "] [ID ") || strings.Contains(sep, ": [ID ") {
+		return // an [ID …] block follows the program name
+	}
+	switch {
+	case sep == ": ", sep == "":
+	case strings.HasPrefix(sep, "[") && (strings.HasSuffix(sep, "]: ") || strings.HasSuffix(sep, "] ")):
+	default:
+		t.Fatalf("ParseDialect(%q, OSSEC): program %q followed by %q", line, h.ProgramName, sep)
+	}
 }
 
 var sink Header
@@ -83,13 +114,18 @@ func BenchmarkParse(b *testing.B) {
 		{"asl", "[Time 2006.12.28 15:53:55 UTC] [Facility auth] [Sender sshd] [PID 483] [Message error: PAM] [Level 3] [Host h]"},
 		{"none", `{"win":{"system":{"eventID":"4625"}}}`},
 	}
-	for _, l := range lines {
-		b.Run(l.name, func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(l.line)))
-			for b.Loop() {
-				sink = Parse(l.line)
-			}
-		})
+	for _, d := range []struct {
+		name string
+		d    Dialect
+	}{{"wazuh", Wazuh}, {"ossec", OSSEC}} {
+		for _, l := range lines {
+			b.Run(d.name+"/"+l.name, func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(l.line)))
+				for b.Loop() {
+					sink = ParseDialect(l.line, d.d)
+				}
+			})
+		}
 	}
 }

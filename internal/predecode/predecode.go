@@ -5,7 +5,10 @@ import "strings"
 // Header is the result of pre-decoding one line. All strings are substrings
 // of the line.
 type Header struct {
-	Timestamp      string // header timestamp text as wazuh-logtest prints it (predecoder.timestamp); "" when none
+	// Timestamp is the header stamp as wazuh-logtest prints it
+	// (predecoder.timestamp), "" when none. ossec-analysisd keeps no
+	// timestamp; for OSSEC it is the text of the stamp its tests accepted.
+	Timestamp      string
 	Hostname       string // syslog hostname (ASL [Host h] too); "" when none
 	HasHostname    bool   // true even when the name is empty ("Dec 29 10:00:01  prog: msg")
 	ProgramName    string
@@ -24,13 +27,30 @@ func TrimAtNUL(s string) string {
 	return s
 }
 
+// Dialect selects whose OS_CleanMSG Parse reproduces.
+type Dialect uint8
+
+const (
+	// Wazuh is wazuh-analysisd 4.9.2, the default.
+	Wazuh Dialect = iota
+	// OSSEC is ossec-analysisd (OSSEC 3.x/4.x), used for rulesets
+	// configured with OSSEC's <rules> section: ISO stamps with a fraction
+	// need a ':' at 24..29 (no fixed-length fallback), "2019:11:06-00:08:03"
+	// is a header and the macOS ULS stamp is not, proftpd and fractional
+	// ISO stamps leave the log on the space after them, program names need
+	// ": " or "]: " (or "] "), an [ID …] block ends at "] ", and xferlog
+	// keeps the space before its log.
+	OSSEC
+)
+
 // none marks an absent field position.
 const none = -1
 
-// maxCuts bounds the NUL bytes OS_CleanMSG writes after the timestamp: the
-// timestamp end, then at most one of hostname, program name and an AIX
-// bracket, or the three ASL closing brackets.
-const maxCuts = 4
+// maxCuts bounds the NUL bytes OS_CleanMSG writes after the timestamp: at
+// most one of hostname, program name and an AIX bracket, or the three ASL
+// closing brackets. (Wazuh also ends the timestamp with a NUL; that cut
+// comes before every other field, so tsEnd records it instead.)
+const maxCuts = 3
 
 // parser holds the state of one Parse call. It lives on the stack.
 //
@@ -41,18 +61,25 @@ const maxCuts = 4
 // the [Sender]'s ']'). Recording the cuts and resolving fields at the end
 // reproduces that exactly.
 type parser struct {
-	s      string // the line, already trimmed at the first NUL
-	umlaut bool   // the header is tested on the "Mär" → "Mar" view
+	s       string // the line, already trimmed at the first NUL
+	umlaut  bool   // the header is tested on the "Mär" → "Mar" view
+	dialect Dialect
 
 	cuts  [maxCuts]int
 	ncuts int
 
-	ts, host, prog, log int // field starts, or none
+	ts, tsEnd       int // timestamp s[ts:tsEnd]; ts is none when there is none
+	host, prog, log int // field starts, or none
 }
 
-// Parse pre-decodes one line. It does not allocate.
-func Parse(line string) Header {
-	p := parser{s: TrimAtNUL(line), ts: none, host: none, prog: none}
+// Parse pre-decodes one line the way wazuh-analysisd does. It does not
+// allocate.
+func Parse(line string) Header { return ParseDialect(line, Wazuh) }
+
+// ParseDialect pre-decodes one line the way dialect d's analysisd does. It
+// does not allocate.
+func ParseDialect(line string, d Dialect) Header {
+	p := parser{s: TrimAtNUL(line), dialect: d, ts: none, host: none, prog: none}
 	// A UTF-8 'ä' in bytes 1–2 ("Mär") is folded for the header tests only:
 	// analysisd patches its test buffer while the offsets it finds are
 	// applied to the unpatched copy.
@@ -63,13 +90,14 @@ func Parse(line string) Header {
 
 // run tries the header formats in analysisd's order.
 func (p *parser) run() {
-	if off := p.syslogOffset(); off >= 0 {
-		p.syslog(off)
+	if tsEnd, off := p.syslogOffset(); off >= 0 {
+		p.syslog(tsEnd, off)
 		return
 	}
 	switch {
 	case p.isXferlog():
-		p.stamp(0, 24, 25)
+		// OSSEC leaves the log on the separating space.
+		p.stamp(0, 24, p.pick(25, 24))
 	case p.isSnort():
 		p.stamp(0, 21, 23)
 	case p.isSuricata():
@@ -88,7 +116,9 @@ func (p *parser) run() {
 // header resolves the recorded positions into strings.
 func (p *parser) header() Header {
 	var h Header
-	h.Timestamp = p.field(p.ts)
+	if p.ts != none {
+		h.Timestamp = p.s[p.ts:min(p.tsEnd, len(p.s))]
+	}
 	h.Hostname, h.HasHostname = p.field(p.host), p.host != none
 	h.ProgramName, h.HasProgramName = p.field(p.prog), p.prog != none
 	h.Log = p.field(p.log)
@@ -123,9 +153,16 @@ func (p *parser) cut(pos int) {
 // stamp records a timestamp s[from:to] and a log starting at logAt, for the
 // formats without hostname parsing.
 func (p *parser) stamp(from, to, logAt int) {
-	p.ts = from
-	p.cut(to)
+	p.ts, p.tsEnd = from, to
 	p.log = logAt
+}
+
+// pick returns the value for the parser's dialect.
+func (p *parser) pick(wazuh, ossec int) int {
+	if p.dialect == OSSEC {
+		return ossec
+	}
+	return wazuh
 }
 
 // v returns byte i of the header test view, 0 past its end (the C

@@ -184,10 +184,14 @@ func TestParseDoesNotAllocate(t *testing.T) {
 		"[Time 2006.12.28 15:53:55 UTC] [Sender sshd] [Message m] [Host h]",
 		"Dec 29 10:00:01 host auth|security:info sshd: msg",
 		"Mär 02 17:30:52 myhost sshd[1]: hi",
+		"2019:11:06-00:08:03 utm ulogd[1]: [ID 1 a.b] x",
+		"2009-05-22T09:36:46,214994-07:00 host prog[9]: msg",
 	}
 	for _, l := range lines {
-		if n := testing.AllocsPerRun(100, func() { _ = Parse(l) }); n != 0 {
-			t.Errorf("Parse(%q) allocates %v times", l, n)
+		for _, d := range []Dialect{Wazuh, OSSEC} {
+			if n := testing.AllocsPerRun(100, func() { _ = ParseDialect(l, d) }); n != 0 {
+				t.Errorf("ParseDialect(%q, %d) allocates %v times", l, d, n)
+			}
 		}
 	}
 }

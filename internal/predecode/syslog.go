@@ -21,11 +21,10 @@ func scanValid(s string, i int) int {
 }
 
 // syslog handles the formats followed by hostname and program name; the
-// text after the stamp starts at off.
-func (p *parser) syslog(off int) {
+// timestamp is s[:tsEnd] and the text after the stamp starts at off.
+func (p *parser) syslog(tsEnd, off int) {
 	s := p.s
-	p.ts = 0
-	p.cut(off - 1)
+	p.ts, p.tsEnd = 0, tsEnd
 	if at(s, off) == ' ' {
 		off++ // one extra space after the stamp
 	}
@@ -60,7 +59,7 @@ func (p *parser) program(i int) int {
 	s := p.s
 	e := scanValid(s, i)
 	switch c := at(s, e); {
-	case c == ':': // prog: msg (the space is optional)
+	case c == ':' && p.spaceOK(at(s, e+1)): // prog: msg
 		p.prog = i
 		p.cut(e)
 		return skipSpace(s, e+1)
@@ -72,8 +71,8 @@ func (p *parser) program(i int) int {
 	return none
 }
 
-// programPID handles "prog[pid]:" (optional space) and "prog[pid] "; the
-// '[' is at e. Anything else is not a program name and analysisd restores
+// programPID handles "prog[pid]:" (space optional for Wazuh only) and
+// "prog[pid] "; the '[' is at e. Anything else is not a program name and analysisd restores
 // the '[' it had overwritten.
 func (p *parser) programPID(i, e int) int {
 	s := p.s
@@ -86,6 +85,9 @@ func (p *parser) programPID(i, e int) int {
 	}
 	switch at(s, j+1) {
 	case ':':
+		if !p.spaceOK(at(s, j+2)) {
+			return none
+		}
 		p.prog = i
 		p.cut(e)
 		return skipSpace(s, j+2)
@@ -140,11 +142,18 @@ func (p *parser) programAIX(i int) int {
 	return e
 }
 
-// skipIDBlock skips a Solaris "[ID 123 facility.severity] " block at i,
-// together with the byte after its ']'.
+// skipIDBlock skips a Solaris "[ID 123 facility.severity] " block at i:
+// Wazuh skips the first ']' and whatever byte follows it, OSSEC the first
+// "] " (the block stays in the log when there is none).
 func (p *parser) skipIDBlock(i int) {
 	s := p.s
 	if !strings.HasPrefix(s[i:], "[ID ") {
+		return
+	}
+	if p.dialect == OSSEC {
+		if k := strings.Index(s[i+4:], "] "); k >= 0 {
+			p.log = i + 4 + k + 2
+		}
 		return
 	}
 	if k := indexFrom(s, i+4, ']'); k >= 0 {
@@ -153,6 +162,10 @@ func (p *parser) skipIDBlock(i int) {
 		p.log = k + 2
 	}
 }
+
+// spaceOK reports whether c may follow the ':' that ends a program name:
+// Wazuh accepts anything, OSSEC only a space.
+func (p *parser) spaceOK(c byte) bool { return p.dialect == Wazuh || c == ' ' }
 
 // skipSpace skips one optional space at i.
 func skipSpace(s string, i int) int {
