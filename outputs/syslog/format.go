@@ -301,7 +301,7 @@ func (f *formatter) cef(w *msgw, v *view) {
 	w.field(" suser=", v.user, "", escCEFExt)
 	w.field(" dst=", v.dstip, "", escCEFExt)
 	if f.cefAll {
-		cefFields(w, v.ev)
+		f.cefFields(w, v.ev)
 	}
 	if v.hasLog && w.lit(" msg=") {
 		w.val(v.log, escCEFExt, 0)
@@ -329,23 +329,37 @@ var cefCustom = [...][2]string{
 // cefFields writes, for cef_fields, the dictionary fields and then the
 // first dynamic fields (mysql.db, mysql.table, ...) as labelled custom
 // strings, one index each, so no key repeats.
-func cefFields(w *msgw, ev *event.Event) {
+func (f *formatter) cefFields(w *msgw, ev *event.Event) {
 	for _, d := range cefDictionary {
 		v, _ := ev.Get(d.field)
 		w.field(d.key, v, "", escCEFExt)
 	}
 	next := 0
-	for _, f := range ev.Dynamic {
-		if next == len(cefCustom) {
+	for _, fd := range ev.Dynamic {
+		if next == len(cefCustom) || w.full {
 			return
 		}
-		if f.Value == "" {
+		if fd.Value == "" {
 			continue
 		}
-		k := cefCustom[next]
-		if w.field(k[0], f.Value, "", escCEFExt) {
-			w.field(k[1], f.Name, "", escCEFExt)
-		}
+		f.cefCustomString(w, cefCustom[next], fd)
 		next++
 	}
+}
+
+// cefCustomString writes "csN=value csNLabel=name" as a pair: the label is
+// rendered first and its room reserved, so a long value is cut and a
+// value never goes out without its label.
+func (f *formatter) cefCustomString(w *msgw, keys [2]string, fd event.Field) {
+	t := msgw{b: f.tail[:0], limit: f.max}
+	t.lit(keys[1])
+	t.val(fd.Name, escCEFExt, 0)
+	f.tail = t.b
+	if len(w.b)+len(keys[0])+len(trailer)+len(t.b) > w.limit {
+		w.full = true
+		return
+	}
+	w.lit(keys[0])
+	w.val(fd.Value, escCEFExt, len(t.b))
+	w.close(bytesString(t.b))
 }
