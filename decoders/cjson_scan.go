@@ -147,19 +147,27 @@ func scanArray(s string, i, depth int) (int, bool) {
 		if i, ok = scanValue(s, skipWS(s, i), depth+1); !ok {
 			return i, false
 		}
-		i = skipWS(s, i)
-		if i >= len(s) {
-			return i, false
-		}
-		switch s[i] {
-		case ',':
-			i++
-		case ']':
-			return i + 1, true
-		default:
-			return i, false
+		var done bool
+		if i, done, ok = afterMember(s, i, ']'); done || !ok {
+			return i, ok
 		}
 	}
+}
+
+// afterMember reads what follows an array item or object member: a ','
+// (another one follows: done false) or the closing byte (done true, i
+// past it). Anything else is malformed.
+func afterMember(s string, i int, closing byte) (next int, done, ok bool) {
+	i = skipWS(s, i)
+	switch {
+	case i >= len(s):
+		return i, false, false
+	case s[i] == ',':
+		return i + 1, false, true
+	case s[i] == closing:
+		return i + 1, true, true
+	}
+	return i, false, false
 }
 
 func scanObject(s string, i, depth int) (int, bool) {
@@ -186,17 +194,9 @@ func scanObject(s string, i, depth int) (int, bool) {
 		if i, ok = scanValue(s, skipWS(s, i+1), depth+1); !ok {
 			return i, false
 		}
-		i = skipWS(s, i)
-		if i >= len(s) {
-			return i, false
-		}
-		switch s[i] {
-		case ',':
-			i++
-		case '}':
-			return i + 1, true
-		default:
-			return i, false
+		var done bool
+		if i, done, ok = afterMember(s, i, '}'); done || !ok {
+			return i, ok
 		}
 	}
 }
