@@ -44,9 +44,10 @@
 // (132) unless <facility>/<severity> say otherwise.
 //
 // UDP sends one datagram per alert. TCP and TLS use newline framing by
-// default (CR, LF and NUL in the message become spaces, as OSSEC 4.3 does:
-// a second guard, as no format leaves them in a message) or RFC 6587 octet counting with
-// <framing>octet-counting</framing> ("LEN SP MSG", bytes untouched). A
+// default (CR, LF and NUL in the message become spaces, as OSSEC 4.3
+// does: a second guard, as no format leaves them in a message) or RFC 6587
+// octet counting with <framing>octet-counting</framing> ("LEN SP MSG",
+// bytes untouched). A
 // message longer than <max_size> (default 64000 bytes) has its last field
 // (the log) cut on a character boundary, escaping intact, and "..." added.
 //
