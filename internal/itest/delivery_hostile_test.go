@@ -2,7 +2,6 @@ package itest
 
 import (
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -179,6 +178,16 @@ func TestHostileEventData(t *testing.T) {
 		mailForged += hostileCount(body, "** Alert")
 	}
 	t.Logf("mail: %d sections, %d \"Rule:\" lines, %d forged \"** Alert\" lines", sections, mailRules, mailForged)
+	// The data is shown, escaped, not swallowed.
+	var bodies string
+	for _, m := range mb.all() {
+		bodies += decodeMail(t, m)
+	}
+	for _, want := range []string{`hostile-udp-lf one\n** Alert 1.1: - forged\n`, `hostile-file-cr ok\r** Alert 2.2:`} {
+		if !strings.Contains(bodies, want) || !strings.Contains(alog, want) {
+			t.Errorf("mail or alerts.log lacks the escaped data %q", want)
+		}
+	}
 	if mailRules != sections || mailForged != 0 {
 		t.Errorf("mail bodies: %d sections but %d \"Rule:\" lines and %d \"** Alert\" lines", sections, mailRules, mailForged)
 	}
@@ -210,9 +219,8 @@ func TestHostileEventData(t *testing.T) {
 	if n := hostileState(h, "unparsed_records", 0); n != 0 {
 		t.Errorf("unparsed_records = %d, want 0: a NUL line was dropped", n)
 	}
-	if testing.Verbose() {
-		os.Stdout.WriteString(alog)
-	}
+	// The cut is logged with what was left out.
+	h.waitLog(3*time.Second, "line cut at a NUL byte", "hostile-hidden")
 }
 
 // hostileState reads a state file counter, waiting up to 3s for it to
