@@ -8,7 +8,10 @@ import (
 
 // AppendLog appends the alerts.log block of a (OSSEC layout, wazuh-engine.md
 // §7.1), ending with the blank line that separates blocks. location is
-// printed after the host as "host->location" for local events.
+// printed after the host as "host->location" for local events. Event data
+// (host, location, description, fields, full_log, previous_output) goes
+// through AppendOneLine: a control byte in a log cannot start a line of
+// the block, let alone a forged "** Alert" header.
 func AppendLog(b []byte, a *Alert) []byte {
 	ev, r := a.Event, a.Rule
 	b = append(b, "** Alert "...)
@@ -22,17 +25,17 @@ func AppendLog(b []byte, a *Alert) []byte {
 	b = append(b, '\n')
 	b = a.Time.AppendFormat(b, "2006 Jan 02 15:04:05 ")
 	if ev.AgentID == "" || ev.AgentID == "000" {
-		b = append(b, ev.Hostname...)
+		b = AppendOneLine(b, ev.Hostname)
 		b = append(b, "->"...)
 	}
-	b = append(b, ev.Location...)
+	b = AppendOneLine(b, ev.Location)
 	b = append(b, '\n')
 	b = append(b, "Rule: "...)
 	b = strconv.AppendInt(b, int64(r.ID), 10)
 	b = append(b, " (level "...)
 	b = strconv.AppendInt(b, int64(r.Level), 10)
 	b = append(b, ") -> '"...)
-	b = append(b, r.Description...)
+	b = AppendOneLine(b, r.Description)
 	b = append(b, '\'')
 	b = appendLogField(b, ev, event.SrcIP, "Src IP: ")
 	b = appendLogField(b, ev, event.SrcPort, "Src Port: ")
@@ -40,19 +43,19 @@ func AppendLog(b []byte, a *Alert) []byte {
 	b = appendLogField(b, ev, event.DstPort, "Dst Port: ")
 	b = appendLogField(b, ev, event.DstUser, "User: ")
 	b = append(b, '\n')
-	b = append(b, ev.FullLog...)
+	b = AppendOneLine(b, ev.FullLog)
 	b = append(b, '\n')
 	for _, f := range ev.Dynamic {
 		if f.Value == "" {
 			continue
 		}
-		b = append(b, f.Name...)
+		b = AppendOneLine(b, f.Name)
 		b = append(b, ": "...)
-		b = append(b, f.Value...)
+		b = AppendOneLine(b, f.Value)
 		b = append(b, '\n')
 	}
 	for _, p := range a.Previous {
-		b = append(b, p...)
+		b = AppendOneLine(b, p)
 		b = append(b, '\n')
 	}
 	return append(b, '\n')
@@ -65,5 +68,5 @@ func appendLogField(b []byte, ev *event.Event, f event.Static, label string) []b
 	}
 	b = append(b, '\n')
 	b = append(b, label...)
-	return append(b, v...)
+	return AppendOneLine(b, v)
 }

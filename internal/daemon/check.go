@@ -16,7 +16,7 @@ func checkInputs(cfg *config.Config, home string) []error {
 	var errs []error
 	for _, lf := range cfg.LocalFiles {
 		if lf.Command == "" {
-			if _, err := logformat.New(lf.LogFormat, framerOptions(lf, nil)); err != nil {
+			if _, err := logformat.New(lf.LogFormat, framerOptions(lf, nil, nil)); err != nil {
 				errs = append(errs, &xmlconf.Error{Pos: lf.Pos, Err: fmt.Errorf("log_format %q: %w", lf.LogFormat, err)})
 			}
 		}

@@ -91,7 +91,7 @@ func (f *fileFramers) line(l tailer.Line) {
 	if fr == nil {
 		var err error
 		fr = &framed{path: l.Path}
-		if fr.fr, err = logformat.New(f.lf.LogFormat, framerOptions(f.lf, f.dropped(l.Path))); err != nil {
+		if fr.fr, err = logformat.New(f.lf.LogFormat, framerOptions(f.lf, f.dropped(l.Path), f.nulCut(l.Path))); err != nil {
 			f.d.log.Error("log_format", "location", f.lf.Location, "error", err)
 			return
 		}
@@ -118,6 +118,15 @@ func (f *fileFramers) dropped(path string) func(error) {
 	return func(err error) {
 		f.d.stats.UnparsedRecords.Add(1)
 		f.d.log.Warn("record not parsed", "file", path, "error", err)
+	}
+}
+
+// nulCut reports a line cut at a NUL byte: the text before it is
+// analysed, the cut counted and logged with what was left out.
+func (f *fileFramers) nulCut(path string) func(*logformat.NULError) {
+	return func(e *logformat.NULError) {
+		f.d.stats.NULTruncated.Add(1)
+		f.d.log.Warn("line cut at a NUL byte", "file", path, "error", e)
 	}
 }
 
@@ -157,13 +166,14 @@ func absAll(d *daemon, ps []string) []string {
 	return out
 }
 
-func framerOptions(lf config.LocalFile, onError func(error)) logformat.Options {
+func framerOptions(lf config.LocalFile, onError func(error), onNUL func(*logformat.NULError)) logformat.Options {
 	o := logformat.Options{
 		Regex:   lf.Multiline.Pattern,
 		Match:   lf.Multiline.Match,
 		Replace: lf.Multiline.Replace,
 		Timeout: lf.Multiline.Timeout,
 		OnError: onError,
+		OnNUL:   onNUL,
 	}
 	for _, l := range lf.Labels {
 		o.Labels = append(o.Labels, logformat.Label{Key: l.Key, Value: l.Value})

@@ -20,6 +20,7 @@ type Stats struct {
 	ReloadFailures  atomic.Int64
 	InputErrors     atomic.Int64
 	UnparsedRecords atomic.Int64
+	NULTruncated    atomic.Int64
 	CommandRuns     atomic.Int64
 	IgnoredByConfig atomic.Int64
 }
@@ -57,6 +58,8 @@ func (d *daemon) counters() ([]counter, []fileCount, []int64) {
 		{"events_received", "events analysed", s.Events.Load()},
 		{"events_decoded", "events a decoder matched", s.Decoded.Load()},
 		{"unparsed_records", "lines or records a log_format could not turn into an event", s.UnparsedRecords.Load()},
+		{"nul_truncated", "file lines cut at a NUL byte (the text before it was analysed)", s.NULTruncated.Load()},
+		{"remote_nul_truncated", "syslog messages cut at a NUL byte (the text before it was analysed)", int64(in.remoteNULTruncated)},
 		{"ignored_by_config", "events dropped by <ignore>/<restrict>", s.IgnoredByConfig.Load()},
 		{"output_errors", "alert writes that failed", s.OutputErrors.Load()},
 		{"input_errors", "inputs that failed to start or stopped on error", s.InputErrors.Load()},

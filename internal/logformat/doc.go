@@ -27,10 +27,33 @@
 //   - mysql_audit: MySQL-family audit logs, normalised by package auditlog
 //     into one JSON event per record; labels are added as for json.
 //
+// NUL bytes: every line-based format (syslog and aliases, json,
+// mysql_log, multi-line:N, multi-line-regex) cuts a line at its first NUL
+// byte, frames the text before it as if the line ended there, counts the
+// cut (Stats.NULCut) and reports it (Options.OnNUL, with the offset and
+// the line's start, the discarded part included). This is what the
+// analysis engine sees of such a line — analysisd holds every event in a
+// C string — and a NUL planted in a line can no longer hide the event
+// before it. Per format: syslog emits the prefix (possibly empty, like an
+// empty line); json parses the prefix, so an object that does not close
+// before the NUL is dropped as not JSON (counted as a drop too); mysql_log
+// matches its timestamp on the prefix; in the multi-line formats the
+// line counts as a line and adds its prefix to the group. mysql_audit
+// records go to package auditlog unchanged. The C collectors disagree
+// with each other here, and none does this: OSSEC 4.2's read_syslog.c
+// (fgets, then strrchr for the newline, which stops at the NUL) turns the
+// first NUL into a space and sends up to the second NUL (with a single
+// NUL: the whole line, its newline included); its
+// read_multiline.c takes a line with a NUL for an incomplete read and
+// retries it for ever; its read_mysql_log.c keeps the prefix but then
+// skips the next line; Wazuh 4.x's readers drop the whole line with a
+// debug message.
+//
 // Deliberate differences from Wazuh 4.9.2:
 //
 //   - json keeps numbers and string escapes as written (cJSON rewrites
 //     them: 1.0 becomes 1, \u00e9 becomes é); only blanks are removed.
+//   - a line with a NUL byte is cut at it, not dropped (see above).
 //   - multi-line:N emits a group still incomplete after Options.Timeout
 //     without new lines; Wazuh loses such a group at the end of a read.
 //   - multi-line-regex measures its timeout from the last line with

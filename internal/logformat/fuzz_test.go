@@ -26,7 +26,8 @@ var fuzzFormats = []struct {
 // with time advancing by a fuzzed step per line. It checks: no panics;
 // each event's End is the end of a pushed line, no earlier than the
 // previous event's; syslog and mysql_log account for every line as an
-// event or a drop; json and mysql_audit events are valid JSON; and
+// event or a drop; a NUL cuts its line, counted, and never reaches an
+// event (but for mysql_audit, whose reader takes lines as they are); json and mysql_audit events are valid JSON; and
 // multi-line:N and no-replace multi-line-regex lose no bytes: rejoining
 // their events gives back the input.
 func FuzzFramer(f *testing.F) {
@@ -34,6 +35,7 @@ func FuzzFramer(f *testing.F) {
 	f.Add("070823 21:01:30 x\n\t\t      y\n{\"a\":1}\n[1]\n", uint8(9))
 	f.Add("<AUDIT_RECORD NAME=\"Quit\" RECORD_ID=\"1_x\"/>\n{\"audit_record\":{\"name\":\"Quit\"}}\n", uint8(3))
 	f.Add("1 start\ncont;\n}\n2 next\n", uint8(200))
+	f.Add("a\x00b\x00c end\n{\"a\":1}\x00x\n070823 21:01:30 q\x00r\n\x00\n", uint8(2))
 	f.Fuzz(func(t *testing.T, text string, step uint8) {
 		if len(text) > 1<<14 {
 			return
@@ -77,6 +79,24 @@ func checkFramer(t *testing.T, format string, opt Options, lines []string, step 
 	st := fr.Stats()
 	if st.Events != uint64(len(evs)) || st.Lines != uint64(len(lines)) {
 		t.Fatalf("%s: stats %+v for %d events, %d lines", format, st, len(evs), len(lines))
+	}
+	// Every line with a NUL is cut and counted (never dropped for it),
+	// and no event carries a NUL.
+	if format != "mysql_audit" {
+		var nul uint64
+		for _, l := range lines {
+			if strings.IndexByte(l, 0) >= 0 {
+				nul++
+			}
+		}
+		if st.NULCut != nul {
+			t.Fatalf("%s: %d lines cut at a NUL, %d lines with one", format, st.NULCut, nul)
+		}
+		for _, e := range evs {
+			if strings.IndexByte(e.Text, 0) >= 0 {
+				t.Fatalf("%s: NUL in event %q", format, e.Text)
+			}
+		}
 	}
 	switch {
 	case format == "syslog" || format == "mysql_log" || format == "json":

@@ -3,7 +3,6 @@ package logformat
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"time"
 	"unsafe"
 
@@ -21,10 +20,8 @@ type jsonFramer struct {
 
 func (f *jsonFramer) Push(line string, end int64, _ time.Time) []Event {
 	f.start()
-	if strings.IndexByte(line, 0) >= 0 {
-		f.drop(line, end, ErrNULByte)
-		return f.out
-	}
+	// cJSON parses the C string: an object must end before the NUL.
+	line = f.cutNUL(line, end)
 	obj, ok := leadingObject(line)
 	if !ok {
 		f.drop(line, end, ErrNotJSONObject)

@@ -40,6 +40,9 @@ type Stats struct {
 	Events    uint64 // events returned
 	Dropped   uint64 // lines or records that produced no event
 	Truncated uint64 // events cut to Options.MaxEventSize
+	// NULCut counts lines cut at their first NUL byte: the text before it
+	// was framed, the rest discarded (see the package comment).
+	NULCut uint64
 	// Audit holds the record reader's totals (mysql_audit only).
 	Audit auditlog.Counters
 }
@@ -66,6 +69,8 @@ type Options struct {
 	// OnError, if set, receives an error for every line or record dropped:
 	// a *DropError, or a *auditlog.ParseError for mysql_audit.
 	OnError func(error)
+	// OnNUL, if set, is told of every line cut at a NUL byte.
+	OnNUL func(*NULError)
 }
 
 // Why lines are dropped.
@@ -88,6 +93,22 @@ func (e *DropError) Error() string {
 }
 
 func (e *DropError) Unwrap() error { return e.Err }
+
+// NULError reports a line cut at its first NUL byte. It is not a drop:
+// the text before the NUL went on to the framer.
+type NULError struct {
+	End     int64  // file offset after the line
+	Format  string // the log format
+	At      int    // the NUL's position in the line = the bytes kept
+	Snippet string // the line's first bytes, NUL and what followed included
+}
+
+func (e *NULError) Error() string {
+	return fmt.Sprintf("log format %s: line ending at offset %d cut at the NUL byte at column %d, the rest not analysed: %q",
+		e.Format, e.End, e.At, e.Snippet)
+}
+
+func (e *NULError) Unwrap() error { return ErrNULByte }
 
 // Defaults taken from Wazuh.
 const (
@@ -161,15 +182,32 @@ func (b *base) emit(text string, end int64) {
 	b.stats.Events++
 }
 
+// snippetMax bounds the line text quoted in errors.
+const snippetMax = 80
+
 func (b *base) drop(line string, end int64, err error) {
 	b.stats.Dropped++
 	if b.opt.OnError != nil {
-		const max = 80
-		if len(line) > max {
-			line = line[:max]
-		}
-		b.opt.OnError(&DropError{End: end, Format: b.format, Snippet: line, Err: err})
+		b.opt.OnError(&DropError{End: end, Format: b.format, Snippet: line[:min(len(line), snippetMax)], Err: err})
 	}
+}
+
+// cutNUL returns line up to its first NUL byte, counting and reporting
+// the cut. The C logcollector and analysisd hold a line in a C string, so
+// what follows a NUL never exists for the rules; keeping the text before
+// it (instead of dropping the line) means a NUL planted in a line cannot
+// hide the event the line carries.
+func (b *base) cutNUL(line string, end int64) string {
+	i := strings.IndexByte(line, 0)
+	if i < 0 {
+		return line
+	}
+	b.stats.NULCut++
+	if b.opt.OnNUL != nil {
+		// Quote past the NUL, so the log shows what was not analysed.
+		b.opt.OnNUL(&NULError{End: end, Format: b.format, At: i, Snippet: line[:min(len(line), max(snippetMax, i+snippetMax/2))]})
+	}
+	return line[:i]
 }
 
 func (b *base) Stats() Stats { return b.stats }
@@ -182,8 +220,8 @@ func (noPending) Flush(time.Time) []Event     { return nil }
 func (noPending) Deadline() (time.Time, bool) { return time.Time{}, false }
 func (noPending) Reset(time.Time) []Event     { return nil }
 
-// syslogFramer: one line, one event. Lines with a NUL byte are dropped,
-// as read_syslog.c does.
+// syslogFramer: one line, one event; a line with a NUL byte is the text
+// before it.
 type syslogFramer struct {
 	base
 	noPending
@@ -191,10 +229,6 @@ type syslogFramer struct {
 
 func (f *syslogFramer) Push(line string, end int64, _ time.Time) []Event {
 	f.start()
-	if strings.IndexByte(line, 0) >= 0 {
-		f.drop(line, end, ErrNULByte)
-		return f.out
-	}
-	f.emit(line, end)
+	f.emit(f.cutNUL(line, end), end)
 	return f.out
 }

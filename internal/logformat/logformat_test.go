@@ -17,12 +17,14 @@ type feeder struct {
 	end  int64
 	ends []int64
 	errs []error
+	nuls []*NULError
 }
 
 func newFeeder(t *testing.T, format string, opt Options) *feeder {
 	t.Helper()
 	fd := &feeder{}
 	opt.OnError = func(err error) { fd.errs = append(fd.errs, err) }
+	opt.OnNUL = func(e *NULError) { fd.nuls = append(fd.nuls, e) }
 	f, err := New(format, opt)
 	if err != nil {
 		t.Fatalf("New(%q): %v", format, err)
@@ -62,15 +64,15 @@ func TestSyslog(t *testing.T) {
 	for _, name := range []string{"syslog", "apache", "squid", "iis"} {
 		fd := newFeeder(t, name, Options{})
 		evs := fd.push(t0, "Nov 21 10:00:00 host sshd[1]: hello", "", "a\x00b", "last")
-		eq(t, evs, "Nov 21 10:00:00 host sshd[1]: hello", "", "last")
-		if evs[2].End != fd.ends[3] || evs[0].End != fd.ends[0] {
+		eq(t, evs, "Nov 21 10:00:00 host sshd[1]: hello", "", "a", "last")
+		if evs[3].End != fd.ends[3] || evs[0].End != fd.ends[0] {
 			t.Errorf("ends %v vs %v", evs, fd.ends)
 		}
-		if s := fd.f.Stats(); s.Lines != 4 || s.Events != 3 || s.Dropped != 1 {
+		if s := fd.f.Stats(); s.Lines != 4 || s.Events != 4 || s.Dropped != 0 || s.NULCut != 1 {
 			t.Errorf("stats %+v", s)
 		}
-		if len(fd.errs) != 1 || !errors.Is(fd.errs[0], ErrNULByte) {
-			t.Errorf("errors %v", fd.errs)
+		if len(fd.errs) != 0 || len(fd.nuls) != 1 || !errors.Is(fd.nuls[0], ErrNULByte) {
+			t.Errorf("errors %v, NUL reports %v", fd.errs, fd.nuls)
 		}
 		if _, ok := fd.f.Deadline(); ok {
 			t.Error("syslog has a deadline")
@@ -181,9 +183,9 @@ func TestMultiLineN(t *testing.T) {
 	if _, ok := fd.f.Deadline(); ok {
 		t.Error("deadline after flush")
 	}
-	fd.push(t0, "x\x00", "h")
-	eq(t, fd.f.Reset(t0), "h")
-	if s := fd.f.Stats(); s.Dropped != 1 || s.Events != 4 {
+	fd.push(t0, "x\x00y", "h")
+	eq(t, fd.f.Reset(t0), "x h")
+	if s := fd.f.Stats(); s.Dropped != 0 || s.Events != 4 || s.NULCut != 1 {
 		t.Errorf("stats %+v", s)
 	}
 }
@@ -317,5 +319,43 @@ func TestMySQLAudit(t *testing.T) {
 	s := fd.f.Stats()
 	if s.Events != 2 || s.Dropped != 2 || s.Audit.Records != 2 || s.Audit.Errors != 2 {
 		t.Errorf("stats %+v", s)
+	}
+}
+
+// TestNULCut: in every line-based format a NUL byte ends the line as a C
+// string would; the text before it is framed (never the whole line
+// dropped), the cut counted and reported with the line's end offset.
+func TestNULCut(t *testing.T) {
+	for _, tt := range []struct {
+		format string
+		opt    Options
+		lines  []string
+		want   []string
+		cuts   uint64
+		drops  uint64
+	}{
+		{"syslog", Options{}, []string{"a\x00b\x00c end"}, []string{"a"}, 1, 0},
+		{"syslog", Options{}, []string{"\x00hidden", "next"}, []string{"", "next"}, 1, 0},
+		{"json", Options{}, []string{`{"a":"b"}` + "\x00junk"}, []string{`{"a":"b"}`}, 1, 0},
+		// The object does not end before the NUL: not JSON, as for cJSON.
+		{"json", Options{}, []string{`{"a":"b` + "\x00" + `c"}`}, nil, 1, 1},
+		{"mysql_log", Options{}, []string{"070823 21:01:30 root login\x00 hidden"}, []string{"MySQL log: 070823 21:01:30 root login"}, 1, 0},
+		{"mysql_log", Options{}, []string{"0708\x0023 21:01:30 x"}, nil, 1, 1},
+		{"multi-line:2", Options{}, []string{"one\x00 hidden", "two"}, []string{"one two"}, 1, 0},
+		{"multi-line-regex", Options{Regex: `^\d`}, []string{"1 a\x00x", "  b", "2 c"}, []string{"1 a\n  b"}, 1, 0},
+	} {
+		t.Run(tt.format, func(t *testing.T) {
+			fd := newFeeder(t, tt.format, tt.opt)
+			eq(t, fd.push(t0, tt.lines...), tt.want...)
+			s := fd.f.Stats()
+			if s.NULCut != tt.cuts || s.Dropped != tt.drops || uint64(len(fd.nuls)) != tt.cuts {
+				t.Errorf("stats %+v, %d NUL reports, want %d cuts %d drops", s, len(fd.nuls), tt.cuts, tt.drops)
+			}
+			for _, e := range fd.nuls {
+				if e.End != fd.ends[0] || e.Format != tt.format || !strings.Contains(e.Snippet, "\x00") {
+					t.Errorf("report %+v", e)
+				}
+			}
+		})
 	}
 }

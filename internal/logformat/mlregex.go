@@ -97,9 +97,7 @@ func parseReplace(s string) (mlReplace, error) {
 
 func (f *regexFramer) Push(line string, end int64, now time.Time) []Event {
 	f.start()
-	if i := strings.IndexByte(line, 0); i >= 0 {
-		line = line[:i] // the C reader sees the line up to its NUL
-	}
+	line = f.cutNUL(line, end)
 	if f.expired(now) {
 		f.emitGroup()
 	}

@@ -1,9 +1,6 @@
 package logformat
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // group accumulates the lines of one multi-line event.
 type group struct {
@@ -27,10 +24,10 @@ func (g *group) appendCapped(s string, limit int) {
 
 // multiLine implements log_format multi-line:N (read_multiline.c): N lines
 // joined with single spaces (none before a line when nothing was collected
-// yet, so an empty first line adds no space). Lines with a NUL byte are
-// dropped and do not count. Wazuh loses a group still incomplete at the
-// end of a read; here it stays pending and Flush emits it after
-// Options.Timeout without new lines.
+// yet, so an empty first line adds no space). A line with a NUL byte
+// counts as a line and adds the text before the NUL. Wazuh loses a group
+// still incomplete at the end of a read; here it stays pending and Flush
+// emits it after Options.Timeout without new lines.
 type multiLine struct {
 	base
 	n int
@@ -50,10 +47,7 @@ func newMultiLine(format string, opt Options) (Framer, error) {
 
 func (f *multiLine) Push(line string, end int64, now time.Time) []Event {
 	f.start()
-	if strings.IndexByte(line, 0) >= 0 {
-		f.drop(line, end, ErrNULByte)
-		return f.out
-	}
+	line = f.cutNUL(line, end)
 	if len(f.g.buf) > 0 {
 		f.g.appendCapped(" ", f.opt.MaxEventSize)
 	}

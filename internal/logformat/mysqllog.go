@@ -20,6 +20,7 @@ type mysqlFramer struct {
 
 func (f *mysqlFramer) Push(line string, end int64, _ time.Time) []Event {
 	f.start()
+	line = f.cutNUL(line, end)
 	ts, msg, ok := mysqlPrefix(line)
 	switch {
 	case ok:

@@ -33,7 +33,12 @@
 // octet-counted (RFC 6587 3.4.1) when it starts with "<digits> <",
 // newline-delimited otherwise; decided once per connection. One trailing
 // "\n" and then one "\r" are removed; text after a NUL byte is cut (C
-// strings) and counted as malformed; empty messages are skipped.
+// strings: what remoted hands analysisd) and the cut counted
+// (Stats.NULTruncated); empty messages are skipped. Every other byte is
+// passed on, so an LF or CR inside a datagram (or an octet-counted frame)
+// stays inside its one event, as with remoted; the renderers escape such
+// bytes (internal/alert.AppendOneLine), so they cannot forge lines of
+// alerts.log or of a mail.
 // Messages longer than MaxMessage are truncated to it, delivered and
 // counted as oversize (remoted truncates UDP the same way; on TCP it drops
 // the connection, which loses data we prefer to keep). A bad octet count

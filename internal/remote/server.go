@@ -43,7 +43,8 @@ type Stats struct {
 	Received          uint64 // messages delivered
 	RefusedDenied     uint64 // datagrams/connections from a denied address
 	RefusedNotAllowed uint64 // datagrams/connections from an address not allowed
-	Malformed         uint64 // bad PRI, invalid 5424, NUL bytes, bad octet counts, failed TLS handshakes
+	Malformed         uint64 // bad PRI, invalid 5424, bad octet counts, failed TLS handshakes
+	NULTruncated      uint64 // messages cut at a NUL byte (the text before it delivered)
 	Oversize          uint64 // messages truncated to MaxMessage
 }
 
@@ -57,8 +58,8 @@ type Server struct {
 	tcp     []net.Listener
 	now     func() time.Time
 
-	received, denyCount, notAllowed, malformed, oversize atomic.Uint64
-	lastWarn                                             atomic.Int64 // unix nanos of the last refusal warning
+	received, denyCount, notAllowed, malformed, oversize, nulCut atomic.Uint64
+	lastWarn                                                     atomic.Int64 // unix nanos of the last refusal warning
 
 	mu    sync.Mutex
 	conns map[net.Conn]struct{}
@@ -182,6 +183,7 @@ func (s *Server) Stats() Stats {
 		RefusedNotAllowed: s.notAllowed.Load(),
 		Malformed:         s.malformed.Load(),
 		Oversize:          s.oversize.Load(),
+		NULTruncated:      s.nulCut.Load(),
 	}
 }
 
@@ -272,9 +274,12 @@ func (s *Server) deliver(ctx context.Context, out chan<- Message, c *converter, 
 	if truncated {
 		s.oversize.Add(1)
 	}
-	text, bad, ok := c.convert(frame, sender)
+	text, bad, nulCut, ok := c.convert(frame, sender)
 	if bad {
 		s.malformed.Add(1)
+	}
+	if nulCut {
+		s.nulCut.Add(1)
 	}
 	if !ok {
 		return true

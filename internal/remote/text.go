@@ -21,15 +21,18 @@ func newConverter(now func() time.Time) *converter {
 }
 
 // convert returns the text for frame sent from sender, whether it was
-// malformed, and false when there is nothing to deliver (an empty
-// message).
-func (c *converter) convert(frame []byte, sender string) (text string, malformed, ok bool) {
+// malformed, whether it was cut at a NUL byte, and false when there is
+// nothing to deliver (an empty message). Other bytes, an LF or CR inside
+// the message included, are passed on: one frame is one event, as in
+// remoted, and the renderers escape control bytes (alert.AppendOneLine).
+func (c *converter) convert(frame []byte, sender string) (text string, malformed, nulCut, ok bool) {
 	frame = trimEOL(frame)
+	// remoted hands analysisd a C string: nothing after a NUL exists.
 	if i := bytes.IndexByte(frame, 0); i >= 0 {
-		frame, malformed = frame[:i], true
+		frame, nulCut = frame[:i], true
 	}
-	text, bad := c.body(frame, sender)
-	return text, malformed || bad, text != ""
+	text, malformed = c.body(frame, sender)
+	return text, malformed, nulCut, text != ""
 }
 
 // body strips the PRI as remoted does and rewrites valid RFC 5424.

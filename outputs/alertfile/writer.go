@@ -243,12 +243,14 @@ func appendArchiveLine(b []byte, a *alert.Alert) []byte {
 	ev := a.Event
 	b = a.Time.AppendFormat(b, "2006 Jan 02 15:04:05 ")
 	if !strings.HasPrefix(ev.Location, "(") {
-		b = append(b, ev.Hostname...)
+		b = alert.AppendOneLine(b, ev.Hostname)
 		b = append(b, "->"...)
 	}
-	b = append(b, ev.Location...)
+	b = alert.AppendOneLine(b, ev.Location)
 	b = append(b, ' ')
-	b = append(b, ev.FullLog...)
+	// One event, one line: control bytes of the log are escaped
+	// (alert.AppendOneLine), so a log cannot add archive lines.
+	b = alert.AppendOneLine(b, ev.FullLog)
 	return append(b, '\n')
 }
 

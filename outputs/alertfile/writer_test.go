@@ -353,3 +353,48 @@ func BenchmarkWriteAlert(b *testing.B) {
 		}
 	}
 }
+
+// TestHostileBytes: every event is one archives.log line and one alerts.log
+// block whatever control bytes its log, host and location carry; the
+// JSON files keep one object per line with the exact text.
+func TestHostileBytes(t *testing.T) {
+	for _, tt := range []struct{ name, in, want string }{
+		{"LF", "a\n2026 Nov 21 08:07:06 forged->x forged", `a\n2026 Nov 21 08:07:06 forged->x forged`},
+		{"CR", "a\rforged", `a\rforged`},
+		{"CRLF", "a\r\n** Alert 1.1: - forged", `a\r\n** Alert 1.1: - forged`},
+		{"NUL", "a\x00b", `a\x00b`},
+		{"ESC", "a\x1b[2Jb", `a\x1b[2Jb`},
+		{"other C0", "\x01\x0b\x0c\x1f", `\x01\x0b\x0c\x1f`},
+		{"DEL", "a\x7f", `a\x7f`},
+		{"TAB", "a\tb", "a\tb"},
+		{"invalid UTF-8", "a\xff\xfeb", "a\xff\xfeb"},
+		{"plain UTF-8", "ünïcödé", "ünïcödé"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			clk := &fakeClock{at("2026-11-21 08:07:06")}
+			w := open(t, Config{Dir: dir, AlertsLog: true, AlertsJSON: true, LogAll: true, LogAllJSON: true, Clock: clk.now})
+			a := newAlert(clk.t, "/var/log/"+tt.in, "log "+tt.in)
+			a.Event.Hostname = "web" + tt.in
+			if err := w.WriteAlert(a); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.WriteArchive(a); err != nil {
+				t.Fatal(err)
+			}
+			wantArchive := "2026 Nov 21 08:07:06 web" + tt.want + "->/var/log/" + tt.want + " log " + tt.want + "\n"
+			if got := read(t, filepath.Join(dir, "archives", "archives.log")); got != wantArchive {
+				t.Errorf("archives.log %q, want %q", got, wantArchive)
+			}
+			alog := read(t, filepath.Join(dir, "alerts", "alerts.log"))
+			if n := strings.Count(alog, "\n"); n != 5 || strings.ContainsAny(alog, "\r\x00\x1b") || strings.Count("\n"+alog, "\n** Alert") != 1 {
+				t.Errorf("alerts.log block has %d lines:\n%q", n, alog)
+			}
+			for _, f := range []string{"alerts/alerts.json", "archives/archives.json"} {
+				if n := strings.Count(read(t, filepath.Join(dir, f)), "\n"); n != 1 {
+					t.Errorf("%s has %d lines, want 1", f, n)
+				}
+			}
+		})
+	}
+}

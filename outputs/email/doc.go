@@ -22,6 +22,12 @@
 //     sends what a previous process left there. Send never blocks.
 //   - Headers: every header value is stripped of control characters, so
 //     log data cannot add headers; one To and one Cc header.
+//   - Body: every item of event data (log lines, previous_output,
+//     description, host, location, addresses, user) has its control bytes
+//     escaped as in alerts.log (internal/alert.AppendOneLine: \n, \r,
+//     \xHH), so a log cannot start a body line (no forged "Rule:" or
+//     "** Alert" line, in the default layout or a template); the subject
+//     shows the description with the same escapes.
 //
 // ossec.conf: <global> email_notification, email_to (repeatable),
 // email_from, email_reply_to, email_idsname, smtp_server (a host; a

@@ -20,7 +20,8 @@ var allowedHeaders = map[string]bool{
 
 // FuzzRender renders hostile alert text into a full message and an SMS
 // and checks that the result parses as one RFC 5322 message with only our
-// headers, a single-line subject and the log intact in the body.
+// headers, a single-line subject, a body with the lines of a plain alert
+// (no line started by the data) and the log intact in the body.
 func FuzzRender(f *testing.F) {
 	f.Add(seedDesc, seedLoc, "dbhost", seedLog, "OSSEC HIDS")
 	f.Add("a\r\nBcc: x@example.net", "/l\nCc: y@example.net", "h\rTo: z@example.net", "\r\n.\r\nQUIT\r\n", "Evil\r\nX: 1")
@@ -40,6 +41,14 @@ func FuzzRender(f *testing.F) {
 			m.cfg.Product = DefaultProduct
 		}
 		sec := NewSection(a, m.cfg.Product)
+		// No byte of the data starts a line of the body: it has the lines
+		// of the same alert with plain text.
+		ref := mkAlert(100025, 7, "d", "g,", "l", "x", true)
+		ref.Event.Hostname = "h"
+		body := string(sec.AppendBody(nil))
+		if want := strings.Count(string(NewSection(ref, "p").AppendBody(nil)), "\n"); strings.Count(body, "\n") != want || strings.ContainsAny(body, "\r\x00") {
+			t.Fatalf("body lines forged by the data:\n%q", body)
+		}
 		rc := newRcptSet([]string{"admin@example.com", "b@example.com"})
 		now := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
 		for _, format := range []Format{Full, SMS} {

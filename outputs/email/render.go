@@ -62,9 +62,9 @@ func NewSection(a *alert.Alert, product string) *Section {
 	}
 	if !r.NoFullLog {
 		s.Logs = make([]string, 0, 1+len(a.Previous))
-		s.Logs = append(s.Logs, strings.Clone(ev.FullLog))
+		s.Logs = append(s.Logs, oneLine(ev.FullLog))
 		for _, p := range a.Previous {
-			s.Logs = append(s.Logs, strings.Clone(p))
+			s.Logs = append(s.Logs, oneLine(p))
 		}
 	}
 	return s
@@ -75,18 +75,15 @@ func staticCopy(ev *event.Event, f event.Static) string {
 	return oneLine(v)
 }
 
-// oneLine copies a value that fills a one-line slot of the body, turning
-// control characters into spaces so log data cannot fake body lines.
+// oneLine copies a value of the body (a one-line slot or a log line),
+// escaping its control characters as alerts.log does
+// (alert.AppendOneLine: LF as \n, CR as \r, others as \xHH), so log data
+// can neither fake body lines nor reach a template with a line break.
 func oneLine(s string) string {
-	if !strings.ContainsFunc(s, isControl) {
+	if !alert.HasControl(s) {
 		return strings.Clone(s)
 	}
-	return strings.Map(func(r rune) rune {
-		if isControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
+	return alert.OneLine(s)
 }
 
 // subjectTag is the product's first word: "OSSEC" for "OSSEC HIDS".

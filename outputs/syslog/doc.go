@@ -16,7 +16,10 @@
 //
 // "json" is the compact OSSEC object; the full alerts.json document is
 // selected with <format>json-full</format> (alias json_full). Fixes
-// relative to csyslogd: CEF follows the CEF specification (header: '\' and
+// relative to csyslogd: in default and splunk, control bytes of the alert
+// (CR, LF, NUL, ESC, DEL, ...; not TAB) are escaped as in alerts.log
+// (internal/alert.AppendOneLine: \n, \r, \xHH), so log data cannot end a
+// message early or forge a line on any transport, UDP included; CEF follows the CEF specification (header: '\' and
 // '|' escaped, CR/LF become spaces; extensions: '\', '=', CR and LF
 // escaped; invalid UTF-8 becomes U+FFFD and other control bytes spaces)
 // and never repeats a key (Wazuh 4.9.2 emits suser= and dst= twice); in
@@ -41,9 +44,10 @@
 // (132) unless <facility>/<severity> say otherwise.
 //
 // UDP sends one datagram per alert. TCP and TLS use newline framing by
-// default (CR, LF and NUL in the message become spaces, as OSSEC 4.3 does,
-// so hostile data cannot split a frame) or RFC 6587 octet counting with
-// <framing>octet-counting</framing> ("LEN SP MSG", bytes untouched). A
+// default (CR, LF and NUL in the message become spaces, as OSSEC 4.3
+// does: a second guard, as no format leaves them in a message) or RFC 6587
+// octet counting with <framing>octet-counting</framing> ("LEN SP MSG",
+// bytes untouched). A
 // message longer than <max_size> (default 64000 bytes) has its last field
 // (the log) cut on a character boundary, escaping intact, and "..." added.
 //

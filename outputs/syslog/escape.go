@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/gossec/gossec/internal/alert"
 )
 
 // bytesString views b as a string without copying; the caller must not
@@ -37,9 +39,15 @@ func plainSet(lo, hi byte, except string) *[256]bool {
 	return &t
 }
 
+// withTab adds TAB to a plain set: printed as is by the line escaping.
+func withTab(t *[256]bool) *[256]bool {
+	t['\t'] = true
+	return t
+}
+
 var (
-	escRaw       = escaper{plainSet(0, 0x7f, ""), rawUnit}
-	escSplunk    = escaper{plainSet(0, 0x7f, `"`), splunkUnit}
+	escLine      = escaper{withTab(plainSet(' ', '~', "")), lineUnit}
+	escSplunk    = escaper{withTab(plainSet(' ', '~', `"`)), splunkUnit}
 	escDouble    = escaper{&[256]bool{}, doubleUnit}
 	escCEFExt    = escaper{plainSet(' ', '~', `\=`), cefExtUnit}
 	escCEFHeader = escaper{plainSet(' ', '~', `\|`), cefHeaderUnit}
@@ -65,12 +73,24 @@ func rawUnit(dst []byte, s string) ([]byte, int) {
 	return append(dst, s[:n]...), n
 }
 
-// splunkUnit drops double quotes, which would end a quoted value early.
+// lineUnit is csyslogd's %s with the control bytes escaped as alerts.log
+// escapes them (alert.AppendOneLine: \n, \r, \xHH; TAB kept), so event
+// data cannot end the message early or split a frame on any transport.
+// Printable text and every byte >= 0x80 are copied as they are.
+func lineUnit(dst []byte, s string) ([]byte, int) {
+	if c := s[0]; c < ' ' || c == 0x7f {
+		return alert.AppendOneLine(dst, s[:1]), 1
+	}
+	return rawUnit(dst, s)
+}
+
+// splunkUnit drops double quotes, which would end a quoted value early,
+// and escapes control bytes as lineUnit does.
 func splunkUnit(dst []byte, s string) ([]byte, int) {
 	if s[0] == '"' {
 		return dst, 1
 	}
-	return rawUnit(dst, s)
+	return lineUnit(dst, s)
 }
 
 // doubleUnit doubles a byte: for the backslashes that end a quoted value,

@@ -196,16 +196,16 @@ func (f *formatter) plain(w *msgw, v *view) {
 	w.lit("; Rule: ")
 	w.int(v.id)
 	w.lit(" - ")
-	w.val(v.desc, escRaw, 0)
+	w.val(v.desc, escLine, 0)
 	w.lit("; Location: ")
-	w.val(v.loc, escRaw, 0)
+	w.val(v.loc, escLine, 0)
 	w.lit(";")
-	w.field(" classification: ", v.group, ";", escRaw)
-	w.field(" srcip: ", v.srcip, ";", escRaw)
-	w.field(" dstip: ", v.dstip, ";", escRaw)
-	w.field(" user: ", v.user, ";", escRaw)
+	w.field(" classification: ", v.group, ";", escLine)
+	w.field(" srcip: ", v.srcip, ";", escLine)
+	w.field(" dstip: ", v.dstip, ";", escLine)
+	w.field(" user: ", v.user, ";", escLine)
 	if v.hasLog && w.lit(" ") {
-		w.val(v.log, escRaw, 0)
+		w.val(v.log, escLine, 0)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 
 // FuzzFormat feeds hostile alert fields to every format and checks what
 // receivers rely on: the size bound, strict CEF, valid JSON, one frame per
-// message whatever the bytes.
+// message and no line break inside it whatever the bytes.
 func FuzzFormat(f *testing.F) {
 	for _, s := range samples {
 		f.Add(s.desc, s.loc, s.log, s.statics[event.DstUser], s.statics[event.SrcIP], uint8(s.level), false)
@@ -38,6 +38,12 @@ func FuzzFormat(f *testing.F) {
 					t.Fatalf("%v: invalid UTF-8", fm)
 				}
 				checkFrames(t, msg)
+				// No byte of the alert starts a line, whatever the
+				// transport: no raw line break or NUL in any format, no
+				// control byte at all in the plain ones.
+				if bytes.ContainsAny(msg, "\n\r\x00") || (fm == FormatDefault || fm == FormatSplunk) && !controlFree(msg) {
+					t.Fatalf("%v: control byte in %q", fm, msg)
+				}
 			}
 		}
 	})
