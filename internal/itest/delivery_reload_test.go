@@ -464,7 +464,7 @@ func TestCorruptPositionsVisible(t *testing.T) {
 	// A second corruption keeps the first copy.
 	second := rlCorrupt(t, h)
 	d = h.start()
-	h.waitLog(10*time.Second, "gossec running")
+	waitFor(t, 10*time.Second, "the third start", func() bool { return strings.Count(h.read("logs/gossec.log"), "gossec running") == 3 })
 	d.stop(t)
 	copies, _ := filepath.Glob(h.path("queue/gossec/positions.json.corrupt*"))
 	var contents []string
