@@ -181,6 +181,9 @@ func (o *outputs) apply(next *outputs, log *slog.Logger) []string {
 		// The old mailer must spool what it holds before its successor
 		// reads the spool: the one Load built read it too early.
 		for _, m := range o.mailers {
+			if m.cancel == nil {
+				continue // never started
+			}
 			m.cancel()
 			<-m.done
 			o.mu.Lock()
