@@ -424,3 +424,31 @@ func TestReloadDrainsReplacedOutput(t *testing.T) {
 		t.Fatal("the replaced output did not stop after delivering its queue")
 	}
 }
+
+// TestReloadMail: unchanged mail settings keep the running mailer; changed
+// ones replace it (the old one spools what it holds first).
+func TestReloadMail(t *testing.T) {
+	mail := func(server string) string {
+		return "  <global>\n    <email_notification>yes</email_notification>\n    <email_to>ops@example.com</email_to>\n" +
+			"    <email_from>gossec@example.com</email_from>\n    <smtp_server>" + server + "</smtp_server>\n  </global>\n"
+	}
+	td := newTestDaemon(t, conf(mail("127.0.0.1")))
+	first := td.outs.mailers[0]
+	td.reload(td.ctx)
+	if td.outs.mailers[0] != first {
+		t.Fatal("unchanged mail settings replaced the mailer")
+	}
+	td.writeConf(conf(mail("127.0.0.2")))
+	td.reload(td.ctx)
+	if len(td.outs.mailers) != 1 || td.outs.mailers[0] == first {
+		t.Fatal("changed mail settings kept the old mailer")
+	}
+	select {
+	case <-first.done:
+	default:
+		t.Error("the old mailer still runs")
+	}
+	if !strings.Contains(td.log.String(), "mail settings: 1 mailer(s) replaced by 1") {
+		t.Errorf("the mail change is not logged:\n%s", td.log)
+	}
+}
