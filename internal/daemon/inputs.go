@@ -60,10 +60,16 @@ func (d *daemon) start(parent context.Context, s inputSpec) *input {
 // planInputs matches the running inputs against the wanted ones by their
 // settings: kept are reused as they are, stop are running inputs no
 // longer wanted (removed or changed sections), start the wanted ones with
-// no running match. A section written twice is matched twice.
+// no running match. A section written twice is matched twice. An input
+// that has ended (it failed to start: a port in use, a bad pattern) is
+// never kept, so a reload tries it again.
 func planInputs(running []*input, want []inputSpec) (kept, stop []*input, start []inputSpec) {
 	free := map[string][]*input{}
 	for _, in := range running {
+		if in.ended() {
+			stop = append(stop, in)
+			continue
+		}
 		free[in.key] = append(free[in.key], in)
 	}
 	for _, s := range want {
@@ -81,6 +87,16 @@ func planInputs(running []*input, want []inputSpec) (kept, stop []*input, start 
 		}
 	}
 	return kept, stop, start
+}
+
+// ended reports whether the input's goroutine has returned.
+func (in *input) ended() bool {
+	select {
+	case <-in.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // stopInputs cancels ins and waits until each has sent its last item,

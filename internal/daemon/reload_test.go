@@ -304,10 +304,16 @@ func TestReloadSyslogOutput(t *testing.T) {
 }
 
 func TestPlanInputs(t *testing.T) {
+	ended := make(chan struct{})
+	close(ended)
 	mk := func(keys ...string) []*input {
 		var l []*input
 		for _, k := range keys {
-			l = append(l, &input{key: k, name: k})
+			in := &input{key: k, name: k}
+			if strings.HasPrefix(k, "dead") {
+				in.done = ended
+			}
+			l = append(l, in)
 		}
 		return l
 	}
@@ -330,6 +336,7 @@ func TestPlanInputs(t *testing.T) {
 		{"duplicate kept twice", []string{"a", "a"}, []string{"a", "a"}, "a,a", "", ""},
 		{"one duplicate removed", []string{"a", "a"}, []string{"a"}, "a", "a", ""},
 		{"all new", nil, []string{"x"}, "", "", "x"},
+		{"ended input started again", []string{"a", "dead"}, []string{"a", "dead"}, "a", "dead", "dead"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			running := mk(c.running...)
