@@ -2,7 +2,10 @@ package daemon
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"os"
 	"reflect"
 	"sort"
 	"strconv"
@@ -40,7 +43,13 @@ func (d *daemon) specs(cfg *config.Config) []inputSpec {
 			run: func(ctx context.Context, items chan<- item) { d.runLocalFile(ctx, lf, items) }})
 	}
 	for _, r := range cfg.Remotes {
-		out = append(out, inputSpec{key: "remote " + settingsKey(r), name: "remote " + r.Protocol + "/" + strconv.Itoa(r.Port),
+		key := "remote " + settingsKey(r)
+		if r.CertFile != "" {
+			// The certificate is read when the listener starts: a renewed
+			// one (same path, new content) is a change that restarts it.
+			key += " cert:" + fileStamp(d.abs(r.CertFile)) + " key:" + fileStamp(d.abs(r.KeyFile))
+		}
+		out = append(out, inputSpec{key: key, name: "remote " + r.Protocol + "/" + strconv.Itoa(r.Port),
 			run: func(ctx context.Context, items chan<- item) { d.runRemote(ctx, r, items) }})
 	}
 	return out
@@ -201,4 +210,16 @@ func writeKey(b *strings.Builder, v reflect.Value) {
 	default:
 		fmt.Fprint(b, v.Interface())
 	}
+}
+
+// fileStamp identifies the content of a file that an input or output
+// reads once at start, so that a reload sees a change of content under
+// the same name.
+func fileStamp(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "unreadable"
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
 }

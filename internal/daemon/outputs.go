@@ -79,7 +79,11 @@ func loadOutputs(roots []*xmlconf.Node, home string) (*outputs, []error) {
 			errs = append(errs, fmt.Errorf("syslog_output %s:%d: %w", c.Server, c.Port, err))
 			continue
 		}
-		o.syslogs = append(o.syslogs, &syslogOut{Output: out, key: settingsKey(c)})
+		key := settingsKey(c)
+		if c.TLSCA != "" {
+			key += " ca:" + fileStamp(c.TLSCA) // read once by New
+		}
+		o.syslogs = append(o.syslogs, &syslogOut{Output: out, key: key})
 	}
 	for _, c := range ec {
 		c.Home = home
@@ -88,7 +92,11 @@ func loadOutputs(roots []*xmlconf.Node, home string) (*outputs, []error) {
 			errs = append(errs, fmt.Errorf("email: %w", err))
 			continue
 		}
-		o.mailers = append(o.mailers, &mailOut{Mailer: m, key: settingsKey(c), cfg: c})
+		key := settingsKey(c)
+		if c.TemplateFile != "" {
+			key += " template:" + fileStamp(c.TemplateFile) // read once by New
+		}
+		o.mailers = append(o.mailers, &mailOut{Mailer: m, key: key, cfg: c})
 	}
 	return o, errs
 }

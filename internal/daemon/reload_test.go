@@ -459,3 +459,28 @@ func TestReloadMail(t *testing.T) {
 		t.Errorf("the mail change is not logged:\n%s", td.log)
 	}
 }
+
+// TestRemoteKeyFollowsCertificate: a certificate renewed under the same
+// name changes the <remote>'s key, so a reload restarts its listener with
+// the new certificate; an unchanged one does not.
+func TestRemoteKeyFollowsCertificate(t *testing.T) {
+	home := t.TempDir()
+	d := &daemon{opt: Options{Home: home}}
+	write := func(content string) {
+		for _, f := range []string{"cert.pem", "key.pem"} {
+			if err := os.WriteFile(filepath.Join(home, f), []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	cfg := &config.Config{Remotes: []config.Remote{{Port: 6514, Protocol: "tcp", CertFile: "cert.pem", KeyFile: "key.pem"}}}
+	write("first")
+	k1 := d.specs(cfg)[0].key
+	if k2 := d.specs(cfg)[0].key; k2 != k1 {
+		t.Fatal("the same certificate gives another key")
+	}
+	write("renewed")
+	if k3 := d.specs(cfg)[0].key; k3 == k1 {
+		t.Error("a renewed certificate keeps the key: the listener would keep the old certificate")
+	}
+}
