@@ -28,10 +28,11 @@ import (
 // configuration stops the running mailer, which spools what it holds, and
 // a new mailer sends that spool with the new settings.
 type outputs struct {
-	mu      sync.RWMutex // guards syslogs, mailers, gone: apply vs send and counters
-	syslogs []*syslogOut
-	mailers []*mailOut
-	gone    outputTotals // counters of outputs a reload replaced
+	mu       sync.RWMutex // guards syslogs, mailers, retiring, gone: apply vs send and counters
+	syslogs  []*syslogOut
+	mailers  []*mailOut
+	retiring map[*syslogOut]bool // replaced, still delivering their queue
+	gone     outputTotals        // counters of outputs a reload replaced
 
 	parent   context.Context
 	stopping chan struct{} // closed by stop: replaced outputs stop draining
@@ -219,6 +220,12 @@ func (o *outputs) apply(next *outputs, log *slog.Logger) []string {
 	}
 	o.mu.Lock()
 	o.syslogs, o.mailers = syslogs, mailers
+	if o.retiring == nil {
+		o.retiring = map[*syslogOut]bool{}
+	}
+	for _, s := range retired {
+		o.retiring[s] = true // still counted until it has stopped
+	}
 	o.mu.Unlock()
 	for _, s := range retired {
 		changes = append(changes, "syslog_output stopped: "+s.Addr()+" (after delivering its queue)")
@@ -265,6 +272,7 @@ wait:
 		log.Info("replaced syslog output delivered its queue and stopped", "server", s.Addr(), "sent", st.Sent)
 	}
 	o.mu.Lock()
+	delete(o.retiring, s)
 	o.gone.addSyslog(st, max(left, 0))
 	o.mu.Unlock()
 }
@@ -295,6 +303,9 @@ func (o *outputs) counters() []counter {
 	t := o.gone
 	var spooled int64
 	for _, s := range o.syslogs {
+		t.addSyslog(s.Stats(), 0)
+	}
+	for s := range o.retiring {
 		t.addSyslog(s.Stats(), 0)
 	}
 	for _, m := range o.mailers {

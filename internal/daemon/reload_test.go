@@ -430,6 +430,22 @@ func TestReloadDrainsReplacedOutput(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the replaced output did not stop after delivering its queue")
 	}
+	// The replaced output's counters stay in the totals.
+	for end := time.Now().Add(5 * time.Second); ; {
+		var sent int64 = -1
+		for _, c := range td.outs.counters() {
+			if c.name == "syslog_sent" {
+				sent = c.value
+			}
+		}
+		if sent == 3 {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatalf("syslog_sent = %d after the replaced output delivered 3", sent)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // TestReloadMail: unchanged mail settings keep the running mailer; changed
