@@ -110,8 +110,8 @@ func TestReloadKeepsUnchangedInputs(t *testing.T) {
 	h.write("logsrc/auth.log", "")
 	d := h.start()
 	defer d.stop(t)
-	h.waitLog(10*time.Second, "remote syslog listening", "port="+strconv.Itoa(port))
-	h.waitLog(10*time.Second, "gossec running")
+	h.waitLog(20*time.Second, "remote syslog listening", "port="+strconv.Itoa(port))
+	h.waitLog(20*time.Second, "gossec running")
 
 	conn, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))
 	if err != nil {
@@ -141,7 +141,7 @@ func TestReloadKeepsUnchangedInputs(t *testing.T) {
 	}
 	all := func() []string { return append(append([]string(nil), tcpMarks...), fileMarks...) }
 	send()
-	waitFor(t, 10*time.Second, "the first alerts", func() bool { return len(rlAlerted(h, all())) == 2 })
+	waitFor(t, 20*time.Second, "the first alerts", func() bool { return len(rlAlerted(h, all())) == 2 })
 
 	for i := 1; i <= 5; i++ {
 		if i%2 == 0 {
@@ -151,12 +151,12 @@ func TestReloadKeepsUnchangedInputs(t *testing.T) {
 		}
 		rlHUP(t, d)
 		send() // in flight while the reload runs
-		if !rlWait(10*time.Second, func() bool { return rlReloads(h) == int64(i) }) {
+		if !rlWait(20*time.Second, func() bool { return rlReloads(h) == int64(i) }) {
 			t.Fatalf("reload %d not counted in the state file", i)
 		}
 		send()
 	}
-	rlWait(5*time.Second, func() bool { return len(rlAlerted(h, all())) == len(all()) })
+	rlWait(15*time.Second, func() bool { return len(rlAlerted(h, all())) == len(all()) })
 	seen := rlAlerted(h, all())
 	lostTCP, lostFile := 0, 0
 	for _, m := range tcpMarks {
@@ -184,7 +184,7 @@ func TestReloadKeepsUnchangedInputs(t *testing.T) {
 		dups += c - 1
 	}
 	var linesRead int64 = -2
-	rlWait(3*time.Second, func() bool {
+	rlWait(10*time.Second, func() bool {
 		linesRead = h.state("file_lines_read:" + h.path("logsrc/auth.log"))
 		return linesRead == int64(len(fileMarks))
 	})
@@ -217,15 +217,15 @@ func TestReloadReportsVanishedRuleFile(t *testing.T) {
 	h.write("logsrc/auth.log", "")
 	d := h.start()
 	defer d.stop(t)
-	h.waitLog(10*time.Second, "gossec running")
+	h.waitLog(20*time.Second, "gossec running")
 	if err := os.Remove(h.path("etc/rules/local_rules.xml")); err != nil {
 		t.Fatal(err)
 	}
 	rlHUP(t, d)
-	waitFor(t, 10*time.Second, "the reload", func() bool { return rlReloads(h) == 1 })
+	waitFor(t, 20*time.Second, "the reload", func() bool { return rlReloads(h) == 1 })
 	file := h.path("etc/rules/local_rules.xml")
 	var warn string
-	found := rlWait(3*time.Second, func() bool {
+	found := rlWait(10*time.Second, func() bool {
 		for line := range strings.SplitSeq(h.read("logs/gossec.log"), "\n") {
 			if strings.Contains(line, "level=WARN") && strings.Contains(line, file) && strings.Contains(line, "rules removed") {
 				warn = line
@@ -321,7 +321,7 @@ func TestReloadAppliesSyslogOutput(t *testing.T) {
 	h.write("logsrc/auth.log", "")
 	d := h.start()
 	defer d.stop(t)
-	h.waitLog(10*time.Second, "gossec running")
+	h.waitLog(20*time.Second, "gossec running")
 	f, err := os.OpenFile(h.path("logsrc/auth.log"), os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -329,22 +329,22 @@ func TestReloadAppliesSyslogOutput(t *testing.T) {
 	defer f.Close()
 	line, m1 := rlFailed("alice", 1) // rule 100010, level 8
 	fmt.Fprintln(f, line)
-	waitFor(t, 10*time.Second, "the old destination gets alice #1", func() bool {
+	waitFor(t, 20*time.Second, "the old destination gets alice #1", func() bool {
 		return rlCount(oldRx.collect(100*time.Millisecond), m1) == 1
 	})
 
 	h.write("etc/ossec.conf", rlConfig(port, rlSyslogOutput(newRx.port(), 9)))
 	rlHUP(t, d)
-	waitFor(t, 10*time.Second, "the reload", func() bool { return h.state("reloads") == 1 })
+	waitFor(t, 20*time.Second, "the reload", func() bool { return h.state("reloads") == 1 })
 	line, m2 := rlFailed("alice", 2) // level 8: below the new level 9
 	fmt.Fprintln(f, line)
 	line, m3 := rlFailed("carol", 3) // rule 100012, level 9
 	fmt.Fprintln(f, line)
-	waitFor(t, 10*time.Second, "both alerts written", func() bool {
+	waitFor(t, 20*time.Second, "both alerts written", func() bool {
 		return len(rlAlerted(h, []string{m2, m3})) == 2
 	})
 	var newGot []string
-	rlWait(3*time.Second, func() bool {
+	rlWait(10*time.Second, func() bool {
 		newGot = append(newGot, newRx.collect(100*time.Millisecond)...)
 		return rlCount(newGot, m3) > 0
 	})
@@ -404,7 +404,7 @@ func TestCorruptPositionsVisible(t *testing.T) {
 `)
 	h.write("logsrc/auth.log", "")
 	d := h.start()
-	h.waitLog(10*time.Second, "gossec running")
+	h.waitLog(20*time.Second, "gossec running")
 	f, err := os.OpenFile(h.path("logsrc/auth.log"), os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -417,7 +417,7 @@ func TestCorruptPositionsVisible(t *testing.T) {
 		marks = append(marks, m)
 	}
 	write()
-	waitFor(t, 10*time.Second, "the first alert", func() bool { return len(rlAlerted(h, marks)) == 1 })
+	waitFor(t, 20*time.Second, "the first alert", func() bool { return len(rlAlerted(h, marks)) == 1 })
 	waitFor(t, 5*time.Second, "positions committed", func() bool {
 		return strings.Contains(h.read("queue/gossec/positions.json"), "auth.log")
 	})
@@ -434,9 +434,9 @@ func TestCorruptPositionsVisible(t *testing.T) {
 	}
 
 	d = h.start()
-	started := rlWait(10*time.Second, func() bool { return strings.Count(h.read("logs/gossec.log"), "gossec running") == 2 })
+	started := rlWait(20*time.Second, func() bool { return strings.Count(h.read("logs/gossec.log"), "gossec running") == 2 })
 	write()
-	monitoring := rlWait(10*time.Second, func() bool { return len(rlAlerted(h, marks)) == 2 })
+	monitoring := rlWait(20*time.Second, func() bool { return len(rlAlerted(h, marks)) == 2 })
 	var exited bool
 	if started && monitoring {
 		d.stop(t)
@@ -464,7 +464,7 @@ func TestCorruptPositionsVisible(t *testing.T) {
 	// A second corruption keeps the first copy.
 	second := rlCorrupt(t, h)
 	d = h.start()
-	waitFor(t, 10*time.Second, "the third start", func() bool { return strings.Count(h.read("logs/gossec.log"), "gossec running") == 3 })
+	waitFor(t, 20*time.Second, "the third start", func() bool { return strings.Count(h.read("logs/gossec.log"), "gossec running") == 3 })
 	d.stop(t)
 	copies, _ := filepath.Glob(h.path("queue/gossec/positions.json.corrupt*"))
 	var contents []string
