@@ -500,3 +500,21 @@ func TestRemoteKeyFollowsCertificate(t *testing.T) {
 		t.Error("a renewed certificate keeps the key: the listener would keep the old certificate")
 	}
 }
+
+// TestReloadGlobalNotApplied: alert-file settings changed in <global> are
+// reported as needing a restart and are not half-applied (the archive
+// switch of the analyzer stays as the alert files were opened).
+func TestReloadGlobalNotApplied(t *testing.T) {
+	td := newTestDaemon(t, conf(localfile("a.log", "")))
+	td.writeConf(conf("  <global>\n    <logall>yes</logall>\n  </global>\n", localfile("a.log", "")))
+	td.reload(td.ctx)
+	if td.an.logAll || td.cfg.Global.LogAll {
+		t.Error("<logall> was applied to the analyzer though the archive file is not open")
+	}
+	if log := td.log.String(); !strings.Contains(log, `setting="<logall> no -> yes"`) || !strings.Contains(log, "needs a restart") {
+		t.Errorf("the setting not applied is not logged:\n%s", log)
+	}
+	if got := td.stats.Reloads.Load(); got != 1 {
+		t.Errorf("reloads = %d, want 1 (the rest was applied)", got)
+	}
+}
