@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/gossec/gossec/internal/config"
@@ -101,14 +100,15 @@ func Run(ctx context.Context, opt Options) error {
 		}
 		return fmt.Errorf("%w: %d errors", ErrLoad, len(errs))
 	}
-	outs := ld.outs
 	d, err := newDaemon(opt, ld.Config, ld.Ruleset)
 	if err != nil {
 		return err
 	}
 	defer d.close()
-	// Outputs live as long as the service: a reload does not restart them
-	// (their queues would be lost); output changes need a restart.
+	// The outputs object lives as long as the service; a reload changes
+	// what it holds in place (outputs.apply), so the analyzer and the
+	// metrics handler keep one pointer.
+	outs := ld.outs
 	d.outs = outs
 	d.an.outs = outs
 	outs.start(context.WithoutCancel(ctx))
@@ -144,15 +144,17 @@ func (o *Options) defaults() {
 // daemon is the running service. Its fields are owned by the analyzer
 // goroutine (loop) except stats, which are atomic.
 type daemon struct {
-	opt   Options
-	log   *slog.Logger
-	cfg   *config.Config
-	an    *analyzer
-	pos   *positions.Store
-	out   *alertfile.Writer
-	stats *Stats
-	srcs  sources
-	outs  *outputs
+	opt    Options
+	log    *slog.Logger
+	cfg    *config.Config
+	an     *analyzer
+	pos    *positions.Store
+	out    *alertfile.Writer
+	stats  *Stats
+	srcs   sources
+	outs   *outputs
+	items  chan item // every input's events, for the daemon's lifetime
+	inputs []*input  // running inputs, in configuration order
 }
 
 func newDaemon(opt Options, cfg *config.Config, rs *engine.Ruleset) (*daemon, error) {
@@ -162,9 +164,9 @@ func newDaemon(opt Options, cfg *config.Config, rs *engine.Ruleset) (*daemon, er
 			return nil, fmt.Errorf("creating %s: %w", dir, err)
 		}
 	}
-	pos, err := positions.Open(filepath.Join(home, "queue", "gossec", "positions.json"))
+	pos, err := openPositions(filepath.Join(home, "queue", "gossec", "positions.json"), cfg, home, opt.Logger)
 	if err != nil {
-		return nil, fmt.Errorf("opening positions: %w", err)
+		return nil, err
 	}
 	out, err := alertfile.Open(alertfile.Config{
 		Dir:        filepath.Join(home, "logs"),
@@ -178,7 +180,8 @@ func newDaemon(opt Options, cfg *config.Config, rs *engine.Ruleset) (*daemon, er
 		return nil, fmt.Errorf("opening alert files: %w", err)
 	}
 	stats := &Stats{}
-	d := &daemon{opt: opt, log: opt.Logger, cfg: cfg, pos: pos, out: out, stats: stats}
+	d := &daemon{opt: opt, log: opt.Logger, cfg: cfg, pos: pos, out: out, stats: stats,
+		items: make(chan item, opt.QueueSize)}
 	d.an = newAnalyzer(rs, cfg, opt.Clock, out, pos, stats, opt.Logger)
 	return d, nil
 }
@@ -189,39 +192,22 @@ func (d *daemon) close() {
 	}
 }
 
-// loop runs inputs and the analyzer until ctx is cancelled. A reload stops
-// the inputs, drains what they sent, commits, swaps configuration and
-// ruleset, and starts the inputs again from the committed positions.
+// loop starts the inputs and analyses their events until ctx is
+// cancelled; SIGHUP reloads in between (reload). On cancel every input is
+// stopped, what they sent is analysed, alerts flushed and positions
+// committed.
 func (d *daemon) loop(ctx context.Context) error {
-	for {
-		in := d.startInputs(ctx)
-		d.opt.Notify("READY=1")
-		d.log.Info("gossec running", "inputs", in.count, "rules", len(d.an.rs.Rules.IDs()))
-		reload := d.analyze(ctx, in)
-		if !reload {
-			d.opt.Notify("STOPPING=1")
-			err := d.an.commit()
-			d.writeState()
-			return err
-		}
-		d.opt.Notify("RELOADING=1")
-		d.reload()
+	for _, s := range d.specs(d.cfg) {
+		d.inputs = append(d.inputs, d.start(ctx, s))
 	}
-}
-
-// analyze consumes events until the inputs have stopped (ctx cancelled or
-// a reload requested). It reports whether a reload was requested.
-func (d *daemon) analyze(ctx context.Context, in *inputs) (reload bool) {
+	d.opt.Notify("READY=1")
+	d.log.Info("gossec running", "inputs", len(d.inputs), "rules", len(d.an.rs.Rules.IDs()))
 	tick := time.NewTicker(d.opt.CommitInterval)
 	defer tick.Stop()
-	stopping := false
 	lastPrune := time.Time{}
 	for {
 		select {
-		case it, ok := <-in.items:
-			if !ok {
-				return reload
-			}
+		case it := <-d.items:
 			d.an.process(it)
 		case <-tick.C:
 			if err := d.an.commit(); err != nil {
@@ -233,82 +219,16 @@ func (d *daemon) analyze(ctx context.Context, in *inputs) (reload bool) {
 				lastPrune = now
 			}
 		case <-d.opt.Reload:
-			if !stopping {
-				stopping, reload = true, true
-				in.stop()
-			}
+			d.opt.Notify("RELOADING=1")
+			d.reload(ctx)
+			d.opt.Notify("READY=1")
 		case <-ctx.Done():
-			if !stopping {
-				stopping = true
-				in.stop()
-			}
+			d.opt.Notify("STOPPING=1")
+			d.stopInputs(d.inputs)
+			d.inputs = nil
+			err := d.an.commit()
+			d.writeState()
+			return err
 		}
 	}
-}
-
-// reload re-reads configuration and ruleset; on any error it logs every
-// one and keeps what runs.
-func (d *daemon) reload() {
-	if err := d.an.commit(); err != nil {
-		d.log.Error("commit before reload", "error", err)
-	}
-	warn := func(p xmlconf.Pos, m string) { d.log.Warn(m, "at", p.String()) }
-	ld, errs := Load(d.opt.ConfigPath, d.opt.Home, warn)
-	if len(errs) > 0 {
-		for _, e := range errs {
-			d.log.Error("reload failed, keeping the running configuration and ruleset", "error", e)
-		}
-		d.stats.ReloadFailures.Add(1)
-		return
-	}
-	// The outputs built by Load were only validated: the running ones are
-	// kept, with their queues.
-	d.cfg = ld.Config
-	d.an.swap(ld.Ruleset, ld.Config)
-	d.stats.Reloads.Add(1)
-	d.log.Info("configuration and ruleset reloaded", "rules", len(ld.Ruleset.Rules.IDs()))
-}
-
-// inputs are the running input goroutines of one generation.
-type inputs struct {
-	items  chan item
-	cancel context.CancelFunc
-	count  int
-}
-
-func (in *inputs) stop() { in.cancel() }
-
-// startInputs starts every configured input; items is closed when all of
-// them have stopped.
-func (d *daemon) startInputs(parent context.Context) *inputs {
-	ctx, cancel := context.WithCancel(parent)
-	in := &inputs{items: make(chan item, d.opt.QueueSize), cancel: cancel}
-	var wg sync.WaitGroup
-	for _, lf := range d.cfg.LocalFiles {
-		in.count++
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d.runLocalFile(ctx, lf, in.items)
-		}()
-	}
-	for _, r := range d.cfg.Remotes {
-		in.count++
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d.runRemote(ctx, r, in.items)
-		}()
-	}
-	// The service runs until stopped even with no input configured.
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		<-ctx.Done()
-	}()
-	go func() {
-		wg.Wait()
-		close(in.items)
-	}()
-	return in
 }

@@ -2,14 +2,35 @@
 // compiles the ruleset, starts one goroutine per input (<localfile>
 // tailers and framers, <remote> syslog servers, commands), and one analyzer
 // goroutine that owns the correlation state, writes the alert files and
-// commits file positions once the alerts of a line are durable. SIGHUP
-// reloads the configuration and ruleset, keeping the old ones when anything
-// fails to load; SIGTERM/SIGINT stop the inputs, drain in-flight events,
-// flush and exit.
+// commits file positions once the alerts of a line are durable.
+// SIGTERM/SIGINT stop the inputs, drain in-flight events, flush and exit.
+//
+// SIGHUP reloads (reload.go). Everything is loaded and checked first; when
+// anything fails, every error is logged and nothing changes. Otherwise a
+// reload touches only what changed: inputs are matched to the new
+// <localfile>/<remote> sections by their settings (not their place in the
+// file), so an unchanged syslog listener keeps its TCP connections and an
+// unchanged tailer its state; removed or changed inputs are stopped, every
+// event they sent is analysed and its position committed before a new
+// input for the same files starts. Outputs are matched the same way
+// (outputs.apply): a replaced <syslog_output> gets no new alert and stops
+// once it has delivered its queue (bounded by retireDrain, 30s; what is left
+// then is counted in syslog_dropped and logged); a changed mail
+// configuration stops the mailer, which spools what it holds, and a new one
+// sends it. The reload logs rules added and removed per file (a rule file
+// no longer loaded is a WARN naming it), the decoder count, the inputs
+// started and stopped, the output changes, and the <global> alert-file
+// settings it did not apply (they need a restart).
+//
+// A corrupt positions file does not stop the service: it is kept aside
+// (positions.Options.IgnoreCorrupt; older copies are kept too) and the
+// service starts with no saved position, logging for each <localfile>
+// whether its files start at their end (only-future-events) or beginning.
 //
 // Goroutines: Run owns all of them and returns only after every one has
-// stopped. Inputs stop when their context is cancelled; the analyzer stops
-// when every input has closed.
+// stopped. Inputs live across reloads, each with its own context; they all
+// send to one bounded queue that the analyzer goroutine (loop) reads, and
+// the analyzer keeps reading while it waits for an input to stop.
 //
 // Imports: internal/engine, internal/config, internal/tailer,
 // internal/positions, internal/logformat, internal/remote,

@@ -12,6 +12,11 @@
 // either the old or the new file, never a torn one. The file is JSON, mode
 // 0600.
 //
+// A corrupt file is an error (ErrCorrupt) unless Options.IgnoreCorrupt is
+// set: then it is renamed to the first free name of path.corrupt,
+// path.corrupt.1, ... (no older copy is ever overwritten), the store
+// starts empty, and Store.SetAside names the copy.
+//
 // A Store is safe for concurrent use.
 //
 // Imports: standard library only.

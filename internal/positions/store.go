@@ -45,7 +45,9 @@ type Entry struct {
 type Options struct {
 	// IgnoreCorrupt starts with an empty store when the file cannot be
 	// parsed, instead of failing. The unreadable file is renamed to
-	// path+".corrupt" so that it is kept for inspection and not overwritten.
+	// path+".corrupt" (path+".corrupt.1", ".2", ... when older copies are
+	// there: none is ever overwritten) so that it is kept for inspection;
+	// Store.SetAside tells the caller where.
 	IgnoreCorrupt bool
 	// Logger receives the warning about a corrupt file; nil discards it.
 	Logger *slog.Logger
@@ -80,6 +82,11 @@ type Store struct {
 
 	// rename is os.Rename; tests inject failures through it.
 	rename func(oldpath, newpath string) error
+
+	// asideTo and asideCause say where a corrupt file was set aside by
+	// OpenWith, and why ("" and nil when it was not).
+	asideTo    string
+	asideCause error
 }
 
 // Open loads the store at path. A missing file is an empty store; a corrupt
@@ -108,19 +115,55 @@ func OpenWith(path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// setAside keeps a corrupt file for inspection and starts empty.
+// maxAside bounds the corrupt copies kept side by side; past it, opening
+// fails rather than overwrite one.
+const maxAside = 1000
+
+// setAside keeps a corrupt file for inspection and starts empty. Every
+// corrupt copy is kept: each goes to the first free name of path.corrupt,
+// path.corrupt.1, path.corrupt.2, ... A hard link claims the name (it
+// fails when the name is taken, where a rename would overwrite); where
+// links are not supported a rename to a name checked free is used.
 func (s *Store) setAside(cause error, log *slog.Logger) error {
-	aside := s.path + ".corrupt"
-	if err := os.Rename(s.path, aside); err != nil {
-		return fmt.Errorf("set aside corrupt positions %q: %w", s.path, err)
+	var aside string
+	for i := 0; ; i++ {
+		if i == maxAside {
+			return fmt.Errorf("set aside corrupt positions %q: %d corrupt copies are already kept next to it", s.path, maxAside)
+		}
+		aside = s.path + ".corrupt"
+		if i > 0 {
+			aside += "." + strconv.Itoa(i)
+		}
+		err := os.Link(s.path, aside)
+		if err == nil {
+			if err := os.Remove(s.path); err != nil {
+				return fmt.Errorf("set aside corrupt positions %q: %w", s.path, err)
+			}
+			break
+		}
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if _, serr := os.Lstat(aside); serr == nil {
+			continue
+		}
+		if err := os.Rename(s.path, aside); err != nil {
+			return fmt.Errorf("set aside corrupt positions %q: %w", s.path, err)
+		}
+		break
 	}
 	if log != nil {
 		log.Warn("positions file corrupt, starting empty", "err", cause, "kept", aside)
 	}
 	s.entries = map[FileID]Entry{}
 	s.gen = 1 // the file is gone: the next Flush must write one
+	s.asideTo, s.asideCause = aside, cause
 	return nil
 }
+
+// SetAside reports the copy OpenWith kept of a corrupt positions file and
+// why it could not be read; kept is "" when the file was read.
+func (s *Store) SetAside() (kept string, cause error) { return s.asideTo, s.asideCause }
 
 func (s *Store) decode(data []byte) error {
 	var doc fileFormat

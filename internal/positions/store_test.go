@@ -251,3 +251,39 @@ func BenchmarkFlush(b *testing.B) {
 		}
 	}
 }
+
+// TestCorruptCopiesKept: each corruption is kept in a file of its own;
+// an older copy is never overwritten, and SetAside names the new one.
+func TestCorruptCopiesKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "positions.json")
+	want := map[string]string{}
+	for i, data := range []string{"{first", "{second", "{third"} {
+		if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s, err := OpenWith(path, Options{IgnoreCorrupt: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept, cause := s.SetAside()
+		if kept == "" || !errors.Is(cause, ErrCorrupt) {
+			t.Fatalf("corruption %d: SetAside() = %q, %v", i, kept, cause)
+		}
+		want[kept] = data
+	}
+	if len(want) != 3 {
+		t.Fatalf("three corruptions kept under %d names: %v", len(want), want)
+	}
+	for p, data := range want {
+		if got, err := os.ReadFile(p); err != nil || string(got) != data {
+			t.Errorf("%s = %q, %v; want %q", p, got, err, data)
+		}
+	}
+	s, err := OpenWith(path, Options{IgnoreCorrupt: true}) // no file now
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept, cause := s.SetAside(); kept != "" || cause != nil {
+		t.Errorf("a missing file was reported set aside: %q, %v", kept, cause)
+	}
+}
