@@ -105,11 +105,13 @@ func (r *run) findRotated(found map[FileID]candidate) {
 		sorted = append(sorted, d)
 	}
 	sort.Strings(sorted)
+	listed := map[string]bool{}
 	for _, dir := range sorted {
 		des, err := os.ReadDir(dir)
 		if err != nil {
-			continue // gone with its files: nothing to recover there
+			continue // unreadable or not mounted yet: keep its entries
 		}
+		listed[dir] = true
 		for _, de := range des {
 			if !de.Type().IsRegular() {
 				continue
@@ -128,10 +130,40 @@ func (r *run) findRotated(found map[FileID]candidate) {
 			}
 			delete(want, id) // the first name wins for hard links
 			p := filepath.Join(dir, de.Name())
+			if r.matchesNow(p) {
+				continue // a pattern names it: a stat failed in the scan, the next one follows it
+			}
 			r.t.log.Info("found a file rotated away while stopped", "path", p, "id", id)
 			found[id] = candidate{path: p, pattern: pat, id: id, mtime: fi.ModTime(), away: true}
 		}
 	}
+	r.dropVanished(want, listed)
+}
+
+// dropVanished forgets the entries of files that are no longer in their
+// directory under any name (deleted, compressed into a new file, moved
+// elsewhere): nothing can read them again, and the store stays bounded.
+func (r *run) dropVanished(want map[FileID]string, listed map[string]bool) {
+	for id := range want {
+		r.cfg.Positions.Delete(id, func(e positions.Entry) bool {
+			return listed[filepath.Dir(e.Path)]
+		})
+	}
+}
+
+// matchesNow says whether a pattern, expanded now, names p.
+func (r *run) matchesNow(p string) bool {
+	now := r.cfg.Clock()
+	for _, raw := range r.cfg.Patterns {
+		exp, err := strftime(raw, now)
+		if err != nil {
+			continue // checked by New; cannot happen
+		}
+		if ok, _ := filepath.Match(exp, p); ok && !r.excluded(p) {
+			return true
+		}
+	}
+	return false
 }
 
 // adoptRotated checks that a file found by findRotated is the one stored

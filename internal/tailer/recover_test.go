@@ -171,3 +171,30 @@ func TestNewFileAfterRestartStartsAtZero(t *testing.T) {
 	wantTexts(t, h.waitLines(2), "while down 1", "while down 2")
 	h.quiet(2, 50*time.Millisecond)
 }
+
+// TestVanishedEntryDropped: at start, the entry of a file of ours that is
+// in its directory under no name any more is forgotten; entries of other
+// patterns, and of directories that cannot be listed, are kept.
+func TestVanishedEntryDropped(t *testing.T) {
+	dir, path := tempLog(t, "app.log", "x\n")
+	st := reopenStore(t, filepath.Join(dir, "positions.json"))
+	gone := tailer.FileID{Dev: 1, Ino: 1 << 40}
+	otherPattern := tailer.FileID{Dev: 1, Ino: 1<<40 + 1}
+	unlisted := tailer.FileID{Dev: 1, Ino: 1<<40 + 2}
+	st.Set(gone, positions.Entry{Path: path, Offset: 5})
+	st.Set(otherPattern, positions.Entry{Path: filepath.Join(dir, "other.log"), Offset: 5})
+	st.Set(unlisted, positions.Entry{Path: filepath.Join(dir, "missing-dir", "app.log"), Offset: 5})
+	cfg := modes[1].config(path, filepath.Join(dir, "missing-dir", "app.log"))
+	cfg.Positions = st
+	h := start(t, cfg)
+	wantTexts(t, h.waitLines(1), "x")
+	for _, tc := range []struct {
+		name string
+		id   tailer.FileID
+		want bool
+	}{{"gone", gone, false}, {"other pattern", otherPattern, true}, {"unlisted dir", unlisted, true}} {
+		if _, ok := st.Get(tc.id); ok != tc.want {
+			t.Errorf("%s: entry kept = %v, want %v", tc.name, ok, tc.want)
+		}
+	}
+}
