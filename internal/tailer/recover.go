@@ -170,9 +170,15 @@ func (r *run) matchesNow(p string) bool {
 // (same first bytes) and makes its lines carry the path it was followed
 // under, so that alerts keep naming the configured log.
 func (r *run) adoptRotated(f *follower) bool {
-	e, ok := r.cfg.Positions.Get(f.id)
-	if !ok || !f.prefixMatches(e.Fingerprint) {
-		r.t.log.Info("not following a file next to the patterns: another file has the stored identity", "path", f.path, "id", f.id)
+	st := r.cfg.Positions
+	e, ok := st.Get(f.id)
+	if !ok {
+		return false
+	}
+	if !f.prefixMatches(e.Fingerprint) {
+		// The stored file is gone and another one reuses its inode.
+		r.t.log.Info("forgetting a stored file: another file next to the patterns has its identity", "path", f.path, "id", f.id)
+		st.Delete(f.id, func(now positions.Entry) bool { return now.Fingerprint == e.Fingerprint })
 		return false
 	}
 	f.path = e.Path

@@ -198,3 +198,24 @@ func TestVanishedEntryDropped(t *testing.T) {
 		}
 	}
 }
+
+// TestRotatedIdentityReused: a file next to the pattern that has the
+// identity of a stored file but not its first bytes is another file that
+// reuses the inode: it is not read, and the stale entry is forgotten.
+func TestRotatedIdentityReused(t *testing.T) {
+	dir, path := tempLog(t, "app.log", "live\n")
+	reused := filepath.Join(dir, "app.log.1")
+	appendFile(t, reused, "not the stored file\n")
+	fi, _ := os.Stat(reused)
+	id := statID(t, fi)
+	st := reopenStore(t, filepath.Join(dir, "positions.json"))
+	st.Set(id, positions.Entry{Path: path, Offset: 4, Fingerprint: positions.Fingerprint{Len: 4, SHA256: "00"}})
+	cfg := modes[1].config(path)
+	cfg.Positions = st
+	h := start(t, cfg)
+	wantTexts(t, h.waitLines(1), "live")
+	h.quiet(1, 50*time.Millisecond)
+	if _, ok := st.Get(id); ok {
+		t.Error("the stale entry is kept")
+	}
+}
