@@ -112,6 +112,22 @@ func (a *rotAppender) close() int64 {
 	return a.n.Load()
 }
 
+// rotWaitCommit waits for the state file, which the daemon writes after
+// every commit (the caller removed it before the start).
+func rotWaitCommit(t *testing.T, h *home) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, err := os.Stat(h.path("var/run/gossec.state")); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no commit within 20s of a start; log:\n%s", h.read("logs/gossec.log"))
+		}
+		time.Sleep(5 * time.Millisecond) // polling a file another process writes
+	}
+}
+
 // rotWaitAll polls alerts.json until every line from..to has alerted, or
 // no new alert came for quietFor.
 func rotWaitAll(tr *alertTracker, from, to int64, quietFor time.Duration) {
@@ -202,12 +218,14 @@ func rotKillCycles(t *testing.T, config string, oldAlerts bool, cycles int) {
 
 	begin := time.Now()
 	for range cycles {
-		// Long enough for a commit (every 250 ms) after the start, so
+		// After one commit of this run (whatever the machine's load), so
 		// that each kill repeats one commit window, not a whole run.
-		time.Sleep(time.Duration(350+rng.IntN(200)) * time.Millisecond)
+		rotWaitCommit(t, h)
+		time.Sleep(time.Duration(50+rng.IntN(200)) * time.Millisecond)
 		a.rotateNow()
 		time.Sleep(time.Duration(rng.IntN(31)) * time.Millisecond)
 		d.kill()
+		os.Remove(h.path("var/run/gossec.state"))
 		d = h.start()
 	}
 	time.Sleep(200 * time.Millisecond)
