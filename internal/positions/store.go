@@ -62,6 +62,9 @@ const formatVersion = 1
 type fileFormat struct {
 	Version int         `json:"version"`
 	Files   []fileEntry `json:"files"`
+	// Patterns are the patterns followed since (see MarkFollowed). Older
+	// readers ignore the field; a store written by one simply has none.
+	Patterns map[string]time.Time `json:"patterns,omitempty"`
 }
 
 type fileEntry struct {
@@ -77,6 +80,9 @@ type Store struct {
 	entries map[FileID]Entry
 	gen     uint64 // bumped by every change
 	flushed uint64 // gen of the last successful flush
+	// patterns (under mu) maps a followed pattern to when it was first
+	// followed.
+	patterns map[string]time.Time
 
 	flushMu sync.Mutex // serialises Flush so an older snapshot never lands last
 
@@ -179,6 +185,9 @@ func (s *Store) decode(data []byte) error {
 		}
 		s.entries[fe.FileID] = fe.Entry
 	}
+	if len(doc.Patterns) > 0 {
+		s.patterns = doc.Patterns
+	}
 	return nil
 }
 
@@ -199,6 +208,48 @@ func (s *Store) Set(id FileID, e Entry) {
 	defer s.mu.Unlock()
 	s.entries[id] = e
 	s.gen++
+}
+
+// Followed says whether pattern was marked followed (MarkFollowed) in this
+// store, and since when.
+func (s *Store) Followed(pattern string) (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	since, ok := s.patterns[pattern]
+	return since, ok
+}
+
+// MarkFollowed records, in memory, that pattern is followed from now on;
+// Flush makes it durable. A reader uses it to tell the files that existed
+// before a pattern was first followed (only future events: skipped) from
+// the ones created since, even those it has no position for because it
+// stopped before committing any. Marking a marked pattern does nothing.
+func (s *Store) MarkFollowed(pattern string, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.patterns[pattern]; ok {
+		return
+	}
+	if s.patterns == nil {
+		s.patterns = map[string]time.Time{}
+	}
+	s.patterns[pattern] = now
+	s.gen++
+}
+
+// Delete removes the entry of id if it exists and drop(entry) is true; it
+// reports whether it did. drop runs with the store locked: it must not
+// call back into the store.
+func (s *Store) Delete(id FileID, drop func(Entry) bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.entries[id]
+	if !ok || !drop(e) {
+		return false
+	}
+	delete(s.entries, id)
+	s.gen++
+	return true
 }
 
 // Len is the number of entries.
@@ -243,6 +294,12 @@ func (s *Store) snapshot() ([]byte, uint64, error) {
 	doc := fileFormat{Version: formatVersion, Files: make([]fileEntry, 0, len(s.entries))}
 	for id, e := range s.entries {
 		doc.Files = append(doc.Files, fileEntry{id, e})
+	}
+	if len(s.patterns) > 0 {
+		doc.Patterns = make(map[string]time.Time, len(s.patterns))
+		for p, t := range s.patterns {
+			doc.Patterns[p] = t
+		}
 	}
 	gen := s.gen
 	s.mu.Unlock()

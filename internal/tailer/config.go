@@ -42,11 +42,15 @@ type Config struct {
 	RotateGrace time.Duration
 	// OnlyFutureEvents starts the files found by Run's first scan that have
 	// no stored position at their end (the start of their unfinished last
-	// line) instead of 0. Files that appear later always start at 0: they
-	// were created while we were watching, and skipping them would lose
-	// the first lines after every rotation.
+	// line) instead of 0, when their pattern was never followed with
+	// Positions before (see the package doc). Files that appear later
+	// always start at 0: they were created while we were watching, and
+	// skipping them would lose the first lines after every rotation.
 	OnlyFutureEvents bool
 	// Positions is where reading resumes; nil starts every file afresh.
+	// The tailer stores there the starting point of each new file and a
+	// mark per pattern, and drops the entries of files read to their end
+	// that left the patterns.
 	Positions *positions.Store
 	// Clock is used for strftime expansion; nil is time.Now.
 	Clock func() time.Time

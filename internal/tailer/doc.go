@@ -63,17 +63,48 @@
 //
 // A stored position (Config.Positions) for the same identity resumes
 // exactly at the stored offset (a file that ended or was forgotten earlier
-// in the same Run resumes where it was left, too). Otherwise a file found by the first scan of
-// Run starts at its end when OnlyFutureEvents is set (at the start of its
-// last, unfinished line), and at 0 when not; a file that appears later
-// always starts at 0, because it was created while we were watching.
-// Positions are never written here: the caller commits Line.End after
-// processing (see Line.Entry).
+// in the same Run resumes where it was left, too). Otherwise a file starts
+// at 0, except with OnlyFutureEvents for the files found by the first scan
+// of a pattern never followed with this store before: they existed before
+// we watched, and start at their end (the start of their last, unfinished
+// line). Each pattern is marked followed in the store at Run's first scan,
+// so that after a restart a file without a stored position is known to
+// have appeared since (while we watched, or while we were stopped) and is
+// read from 0 instead of being taken for pre-existing content.
+//
+// # Positions and crashes
+//
+// The caller commits Line.End after processing (see Line.Entry); the
+// tailer writes the store only to make a restart after a crash at any
+// moment lose nothing:
+//
+//   - the starting point of every file without a usable stored position
+//     (0, or the end for only future events, with the fingerprint of the
+//     bytes before it) and the pattern marks are stored and flushed before
+//     the file is read: never past a line that was emitted, so they cannot
+//     jump over lines the caller has not committed;
+//   - at Run's first scan, a stored file of a pattern that no pattern
+//     matches any more but that is still in the directory of the path it
+//     was followed under (app.log.1, app.log-20261207, ...: renamed by a
+//     rotation while we were stopped, or just before a crash) is found by
+//     device and inode, checked by fingerprint, and read from its stored
+//     offset to its end before the files that match the patterns, with
+//     Line.Path the path it was followed under; then it is forgotten like
+//     any file that left the patterns;
+//   - the entry of a file that left the patterns is dropped once it was
+//     read to its end, stayed quiet for RotateGrace and the caller
+//     committed that end; the entry of a file that is in its directory
+//     under no name any more is dropped at Run's first scan.
+//
+// Lines processed but not committed when the process dies are read again:
+// a crash repeats at most the caller's commit window.
 //
 // # Limits
 //
 // A file created and renamed out of the patterns (or deleted) before any
-// scan saw it is never read. A line longer than MaxLine is emitted once,
+// scan saw it is never read. A file rotated into another directory, or
+// compressed, while we were stopped is not found again: its unread lines
+// are lost. A line longer than MaxLine is emitted once,
 // cut to MaxLine bytes, with Truncated set; the rest of it is skipped and
 // counted. Bytes are passed through untouched: invalid UTF-8 and NUL bytes
 // are not an error.

@@ -41,6 +41,7 @@ type follower struct {
 	lastMod   time.Time
 	rotatedAt time.Time // when this goroutine first saw the rotate mark
 	failing   string    // last error logged, to log each distinct one once
+	drained   bool      // left the patterns and was read to its end
 
 	// control
 	cur         atomic.Pointer[string] // current path
@@ -162,6 +163,7 @@ func (f *follower) wait(ctx context.Context, quietSince time.Time) bool {
 		left = f.r.cfg.RotateGrace - time.Since(quietSince)
 		if left <= 0 {
 			f.emitPartial(ctx)
+			f.drained = ctx.Err() == nil
 			return false
 		}
 	}

@@ -37,6 +37,23 @@ type run struct {
 	watcher *fsnotify.Watcher    // nil when polling only
 	watched map[string]bool      // directories watched
 	ctx     context.Context
+
+	// fresh are the patterns followed for the first time (no mark in the
+	// positions store): only their files found by the first scan are
+	// pre-existing content that OnlyFutureEvents skips.
+	fresh map[string]bool
+	// families are the patterns with strftime conversions made globs, to
+	// tell which stored entries are ours whatever day they were written.
+	families []string
+	// launch are the followers started by the current scan, whose
+	// goroutines start once their starting points are durable.
+	launch []*follower
+	// dirty says the positions store got starting points or pattern marks
+	// that must be flushed before the followers read.
+	dirty bool
+	// drops are files that left the patterns and were read to their end:
+	// their stored entry is dropped once the caller committed that end.
+	drops map[FileID]finished
 }
 
 func newRun(t *Tailer, out chan<- Line) *run {
@@ -47,6 +64,8 @@ func newRun(t *Tailer, out chan<- Line) *run {
 		current: map[string]*follower{},
 		done:    map[FileID]finished{},
 		watched: map[string]bool{},
+		fresh:   map[string]bool{},
+		drops:   map[FileID]finished{},
 	}
 }
 
@@ -123,12 +142,20 @@ type candidate struct {
 	path, pattern string
 	id            FileID
 	mtime         time.Time
+	// away is a file that no pattern matches, found at Run's first scan
+	// by the identity of a stored entry of a pattern: it was rotated away
+	// (renamed) while we were stopped, before being read to its end.
+	away bool
 }
 
 // scan matches the patterns, starts new files, notices renamed and vanished
 // ones, and wakes every file goroutine.
 func (r *run) scan(initial bool) {
 	found, dirs := r.expand()
+	if initial {
+		r.markPatterns()
+		r.findRotated(found)
+	}
 	for id, f := range r.followers() {
 		c, ok := found[id]
 		if !ok {
@@ -146,6 +173,8 @@ func (r *run) scan(initial bool) {
 		}
 	}
 	r.startNew(found, initial)
+	r.launchStarted()
+	r.dropCommitted()
 	r.current = map[string]*follower{}
 	for _, f := range r.followers() {
 		if !f.leaving.Load() {
@@ -243,10 +272,16 @@ func (r *run) startNew(found map[FileID]candidate, initial bool) {
 	}
 }
 
-// older orders files found together. Modification times are coarse (a
-// clock tick), so on a tie the file at a path we followed before, the live
-// name that rotations recreate, is taken as the newest.
+// older orders files found together. A file rotated away while we were
+// stopped comes before the files that still match the patterns, which
+// succeeded it (an application may still have written to it after the
+// rename, so its modification time proves nothing). Modification times
+// are coarse (a clock tick), so on a tie the file at a path we followed
+// before, the live name that rotations recreate, is taken as the newest.
 func (r *run) older(a, b candidate) bool {
+	if a.away != b.away {
+		return a.away
+	}
 	if !a.mtime.Equal(b.mtime) {
 		return a.mtime.Before(b.mtime)
 	}
@@ -283,12 +318,17 @@ func (r *run) startChain(cs []candidate, initial bool) {
 	for _, c := range cs {
 		if f := r.start(c, initial, waits); f != nil {
 			waits = []<-chan struct{}{f.caughtUp}
+			if f.rotated.Load() {
+				// Rotated away: its unfinished last line, too.
+				waits = append(waits, f.handoff)
+			}
 		}
 	}
 }
 
-// start opens a newly matched file and launches its goroutine, which first
-// waits for every channel in waits.
+// start opens a newly matched file and registers it; its goroutine, which
+// first waits for every channel in waits, is launched at the end of the
+// scan (launchStarted).
 func (r *run) start(c candidate, initial bool, waits []<-chan struct{}) *follower {
 	f, err := openFollower(r, c)
 	if err != nil {
@@ -299,43 +339,79 @@ func (r *run) start(c candidate, initial bool, waits []<-chan struct{}) *followe
 	if f == nil {
 		return nil // replaced between the scan and the open: next scan
 	}
-	f.setStart(r.startOffset(f, initial))
+	if c.away && !r.adoptRotated(f) {
+		f.file.Close()
+		return nil
+	}
+	off, record := r.startOffset(f, initial)
+	f.setStart(off)
+	if record {
+		r.record(f)
+	}
+	if c.away {
+		f.leave() // read to its end, then forgotten
+	}
 	f.waits = waits
 	r.t.log.Debug("following file", "path", c.path, "id", c.id, "offset", f.pos, "after", len(waits))
 	r.lastAt[c.path] = f
+	delete(r.drops, c.id) // back in the patterns: its entry is needed again
 	r.t.mu.Lock()
 	r.t.files[c.id] = f
 	r.t.mu.Unlock()
-	r.wg.Add(1)
-	go func() {
-		// Stopped by the cancel of Run's context, or when its file is gone.
-		defer r.wg.Done()
-		f.run(r.ctx)
-	}()
+	r.launch = append(r.launch, f)
 	return f
+}
+
+// launchStarted makes the starting points recorded by this scan durable,
+// then launches the goroutines of the files it started. Recording first
+// is what lets a restart after a crash at any moment tell a file created
+// while we were watching (read from 0) from one that existed before
+// (only future events), and find a file rotated away before any of its
+// lines was committed.
+func (r *run) launchStarted() {
+	if r.dirty {
+		r.dirty = false
+		if err := r.cfg.Positions.Flush(); err != nil {
+			// Reading goes on: a crash before the next successful flush
+			// may then skip or replay these files, which is logged here.
+			r.t.total.errors.Add(1)
+			r.t.log.Warn("cannot record the starting points of new files", "err", err)
+		}
+	}
+	for _, f := range r.launch {
+		r.wg.Add(1)
+		go func() {
+			// Stopped by the cancel of Run's context, or when its file is gone.
+			defer r.wg.Done()
+			f.run(r.ctx)
+		}()
+	}
+	clear(r.launch)
+	r.launch = r.launch[:0]
 }
 
 // startOffset decides where a new file starts: where we left it in this
 // run, at its stored position, at its end (only future events, first
-// scan), or at 0.
-func (r *run) startOffset(f *follower, initial bool) int64 {
+// scan of a pattern never followed before), or at 0. record says the
+// starting point is new and must be stored.
+func (r *run) startOffset(f *follower, initial bool) (int64, bool) {
 	if d, ok := r.done[f.id]; ok && f.prefixMatches(d.fp) {
 		f.fp = d.fp
-		return f.resumeAt(d.pos)
+		return f.resumeAt(d.pos), false
 	}
 	if st := r.cfg.Positions; st != nil {
 		if e, ok := st.Get(f.id); ok {
 			if f.prefixMatches(e.Fingerprint) {
 				f.fp = e.Fingerprint
-				return f.resumeAt(e.Offset)
+				return f.resumeAt(e.Offset), false
 			}
 			r.t.log.Info("stored position is for another file (fingerprint differs)", "path", f.path, "id", f.id)
 		}
 	}
-	if initial && r.cfg.OnlyFutureEvents {
-		return f.lastLineStart()
+	if initial && r.cfg.OnlyFutureEvents && r.fresh[f.pattern] {
+		return f.lastLineStart(), true
 	}
-	return 0
+	return 0, true
 }
 
 // forget drops a file whose goroutine ended, remembering where it stopped.
@@ -357,6 +433,12 @@ func (r *run) forget(f *follower) {
 		clear(r.done) // rare; at worst a returning file restarts at 0
 	}
 	r.done[f.id] = finished{fp: f.fp, pos: f.pos}
+	if f.drained && r.cfg.Positions != nil {
+		if len(r.drops) >= maxFinished {
+			clear(r.drops) // rare; the entries stay, harmless
+		}
+		r.drops[f.id] = finished{fp: f.fp, pos: f.pos}
+	}
 	r.t.total.gone.Add(1)
 }
 
