@@ -25,8 +25,10 @@ const (
 type bufPool struct {
 	size int // capacity of every buffer
 	pool sync.Pool
-	// free runs the release; debug.FreeOSMemory except in tests.
-	free func()
+	// free runs the release (debug.FreeOSMemory); tests replace it and
+	// shorten the delays.
+	free         func()
+	delay, every time.Duration
 
 	mu          sync.Mutex
 	out, peak   int // buffers borrowed now, and at most since the last release
@@ -35,7 +37,7 @@ type bufPool struct {
 }
 
 func newBufPool(size int) *bufPool {
-	p := &bufPool{size: size, free: debug.FreeOSMemory}
+	p := &bufPool{size: size, free: debug.FreeOSMemory, delay: releaseDelay, every: releaseEvery}
 	p.pool.New = func() any {
 		b := make([]byte, 0, size)
 		return &b
@@ -64,16 +66,17 @@ func (p *bufPool) put(b *[]byte) {
 	defer p.mu.Unlock()
 	p.out--
 	if p.out == 0 && p.peak*p.size >= releaseBurst && p.timer == nil {
-		p.timer = time.AfterFunc(releaseDelay, p.release)
+		p.timer = time.AfterFunc(p.delay, p.release)
 	}
 }
 
-// release runs after releaseDelay: the burst is over when no buffer was
-// borrowed since.
+// release runs p.delay after the last buffer came back: the burst is over
+// when none is out again. A release refused because the last one was
+// less than p.every ago waits for the next burst's end.
 func (p *bufPool) release() {
 	p.mu.Lock()
 	p.timer = nil
-	if p.out > 0 || time.Since(p.lastRelease) < releaseEvery {
+	if p.out > 0 || time.Since(p.lastRelease) < p.every {
 		p.mu.Unlock()
 		return
 	}

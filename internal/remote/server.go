@@ -109,11 +109,7 @@ type Server struct {
 // New validates cfg and binds the sockets, so that Addr is known before
 // Run. Call Run, or Close when Run will not be called.
 func New(cfg Config) (*Server, error) {
-	s := &Server{cfg: cfg, log: cfg.Logger, now: time.Now, conns: map[net.Conn]struct{}{}}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	s.applyDefaults()
+	s := newServer(cfg)
 	useUDP, useTCP, err := parseProtocol(cfg.Protocol)
 	if err != nil {
 		return nil, err
@@ -130,6 +126,16 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// newServer is a Server with its defaults applied and nothing bound.
+func newServer(cfg Config) *Server {
+	s := &Server{cfg: cfg, log: cfg.Logger, now: time.Now, conns: map[net.Conn]struct{}{}}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.applyDefaults()
+	return s
 }
 
 // applyDefaults fills the zero options and fits the connection cap in the
