@@ -15,10 +15,11 @@ import (
 // minutes. bufPool therefore returns the memory at once when a burst
 // ends: when no buffer has been out for releaseDelay after at least
 // releaseBurst bytes were out at the same time, at most once per
-// releaseEvery.
+// releaseEvery. The delay also lets the analyzer work through the
+// burst's messages first, so that their garbage goes back too.
 const (
-	releaseBurst = 4 << 20
-	releaseDelay = 2 * time.Second
+	releaseBurst = 2 << 20
+	releaseDelay = 5 * time.Second
 	releaseEvery = time.Minute
 )
 

@@ -69,7 +69,7 @@
 //     from a pool and given back as soon as the message is delivered, so
 //     the worst case is max_connections x (MaxMessage + a few KiB) and an
 //     idle connection costs a few KiB. When a burst of long messages is
-//     over (no buffer out for 2 s after 4 MiB or more were out at once)
+//     over (no buffer out for 5 s after 2 MiB or more were out at once)
 //     the memory is returned to the kernel at once (debug.FreeOSMemory,
 //     at most once a minute) rather than at the runtime's next collection.
 //   - Oversize messages are cut to MaxMessage (above), counted and logged.

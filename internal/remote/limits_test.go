@@ -316,7 +316,7 @@ func TestRateLog(t *testing.T) {
 // TestBufPoolRelease: the memory is given back once after a burst, not
 // after a lone long line, and not while a buffer is still out.
 func TestBufPoolRelease(t *testing.T) {
-	const size = 1 << 20 // releaseBurst is 4 buffers of this size
+	const size = 1 << 19 // releaseBurst is 4 buffers of this size
 	var freed atomic.Int32
 	p := newBufPool(size)
 	p.free = func() { freed.Add(1) }
