@@ -111,6 +111,8 @@ func (s *Server) untrack(c net.Conn) {
 // idleReader arms the read deadline before every read, so a connection
 // that stays silent for timeout fails with os.ErrDeadlineExceeded. The
 // error is sticky: after a timeout no read waits a second period.
+// Deadlines are wall-clock times in package net, so this is the one place
+// the intake reads time.Now rather than the injected clock.
 type idleReader struct {
 	c       net.Conn
 	timeout time.Duration
