@@ -84,6 +84,16 @@ func intakeRSS(t *testing.T, d *daemon) int64 {
 	return 0
 }
 
+// intakeFDs counts the daemon's open descriptors (/proc/PID/fd).
+func intakeFDs(t *testing.T, d *daemon) int {
+	t.Helper()
+	ents, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", d.cmd.Process.Pid))
+	if err != nil {
+		t.Fatalf("listing the daemon's descriptors: %v", err)
+	}
+	return len(ents)
+}
+
 // intakeSampler records the daemon's peak RSS until stopped.
 type intakeSampler struct {
 	stop chan struct{}
@@ -238,6 +248,7 @@ func intakeFloodRun(t *testing.T, extra string, nofile, n, wantCap int, afterBou
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	fds := intakeFDs(t, d)
 	// Rotate the followed file while the flood holds its connections: the
 	// tailer must open the new file and its lines must alert.
 	app.Close()
@@ -270,8 +281,13 @@ func intakeFloodRun(t *testing.T, extra string, nofile, n, wantCap int, afterBou
 		time.Sleep(200 * time.Millisecond)
 		after = intakeRSS(t, d)
 	}
-	t.Logf("%d connections x %d B unterminated line, RLIMIT_NOFILE %d: RSS base %d KiB, peak %d KiB (+%d), after close %d KiB (+%d); refused %d; rotated file followed during the flood: %v",
-		n, intakeFloodLine, nofile, base, peak, peak-base, after, after-base, h.state("remote_connections_refused"), rotatedOK)
+	t.Logf("%d connections x %d B unterminated line, RLIMIT_NOFILE %d: RSS base %d KiB, peak %d KiB (+%d), after close %d KiB (+%d); %d descriptors open during the flood; refused %d; rotated file followed during the flood: %v",
+		n, intakeFloodLine, nofile, base, peak, peak-base, after, after-base, fds, h.state("remote_connections_refused"), rotatedOK)
+	// The daemon's own files, sockets and runtime descriptors are a few
+	// dozen; the rest are the served connections.
+	if fds > wantCap+64 {
+		t.Errorf("%d descriptors open during the flood, want at most the cap %d + 64", fds, wantCap)
+	}
 
 	if log := h.read("logs/gossec.log"); strings.Contains(log, "too many open files") {
 		t.Errorf("the daemon ran out of file descriptors (%d log lines say so)", strings.Count(log, "too many open files"))
