@@ -47,7 +47,13 @@ type Remote struct {
 	LocalIP    string
 	CertFile   string // TLS extension
 	KeyFile    string
-	Pos        xmlconf.Pos
+	// MaxConnections caps the TCP connections served at once
+	// (<max_connections>, default 200).
+	MaxConnections int
+	// IdleTimeout closes a TCP connection silent for that long
+	// (<idle_timeout>, default 5 minutes; 0 disables it).
+	IdleTimeout time.Duration
+	Pos         xmlconf.Pos
 }
 
 func (p *parser) localfile(n *xmlconf.Node) {
@@ -144,8 +150,33 @@ func (p *parser) checkLocalFile(lf *LocalFile) {
 	}
 }
 
+// timeValue parses a Wazuh time option: a number of seconds, or a number
+// with s, m, h or d ("90", "5m", "1h"). 0 is allowed (disabled).
+func (p *parser) timeValue(e *xmlconf.Node, v string, dst *time.Duration) {
+	unit := time.Second
+	num := v
+	if len(v) > 0 {
+		switch v[len(v)-1] {
+		case 's':
+			num = v[:len(v)-1]
+		case 'm':
+			unit, num = time.Minute, v[:len(v)-1]
+		case 'h':
+			unit, num = time.Hour, v[:len(v)-1]
+		case 'd':
+			unit, num = 24*time.Hour, v[:len(v)-1]
+		}
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 || time.Duration(n) > time.Duration(1<<62)/unit {
+		p.errorf(e.Pos, "<%s> %q: want a time such as 90, 90s, 5m, 1h or 1d", e.Name, v)
+		return
+	}
+	*dst = time.Duration(n) * unit
+}
+
 func (p *parser) remote(n *xmlconf.Node) {
-	r := Remote{Port: 514, Protocol: "udp", Pos: n.Pos}
+	r := Remote{Port: 514, Protocol: "udp", MaxConnections: 200, IdleTimeout: 5 * time.Minute, Pos: n.Pos}
 	for _, e := range n.Children {
 		v := strings.TrimSpace(e.Content)
 		switch strings.ToLower(e.Name) {
@@ -165,6 +196,10 @@ func (p *parser) remote(n *xmlconf.Node) {
 			r.CertFile = v
 		case "key_file":
 			r.KeyFile = v
+		case "max_connections":
+			p.intIn(e, v, 1, 1<<20, &r.MaxConnections)
+		case "idle_timeout":
+			p.timeValue(e, v, &r.IdleTimeout)
 		case "ipv6", "queue_size", "rids_closing_time", "connection_overtake_time":
 			p.warn(e.Pos, "option <"+e.Name+"> of <remote> is not used by gossec")
 		default:

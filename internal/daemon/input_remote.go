@@ -25,7 +25,8 @@ func (d *daemon) runRemote(ctx context.Context, r config.Remote, items chan<- it
 			d.stats.InputErrors.Add(1)
 		}
 	}()
-	d.log.Info("remote syslog listening", "port", strconv.Itoa(r.Port), "protocol", r.Protocol)
+	d.log.Info("remote syslog listening", "port", strconv.Itoa(r.Port), "protocol", r.Protocol,
+		"max_connections", srv.MaxConnections())
 	for m := range msgs {
 		items <- item{location: m.Location, text: m.Text}
 	}
@@ -39,6 +40,13 @@ func remoteConfig(r config.Remote, d *daemon) remote.Config {
 		Allowed:    r.AllowedIPs,
 		Denied:     r.DeniedIPs,
 		Logger:     d.log,
+		// The parser fills the defaults; 0 in the configuration turns
+		// the idle timeout off, which remote spells negative.
+		MaxConnections: r.MaxConnections,
+		IdleTimeout:    r.IdleTimeout,
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = -1
 	}
 	if r.CertFile != "" {
 		c.CertFile, c.KeyFile = d.abs(r.CertFile), d.abs(r.KeyFile)

@@ -22,6 +22,7 @@ type sources struct {
 type inputTotals struct {
 	lines, truncatedLines, rotations, truncations, auditTrims, readErrors uint64
 	remoteReceived, remoteRefused, remoteMalformed, remoteNULTruncated    uint64
+	remoteOversize, remoteConnRefused, remoteIdleClosed                   uint64
 }
 
 // fileCount is the lines read from one file since start.
@@ -75,6 +76,9 @@ func (t *inputTotals) addRemote(st remote.Stats) {
 	t.remoteRefused += st.RefusedDenied + st.RefusedNotAllowed
 	t.remoteMalformed += st.Malformed
 	t.remoteNULTruncated += st.NULTruncated
+	t.remoteOversize += st.Oversize
+	t.remoteConnRefused += st.RefusedLimit
+	t.remoteIdleClosed += st.IdleClosed
 }
 
 // snapshot returns the totals over stopped and running inputs, and the

@@ -54,8 +54,39 @@
 // "not in the list", and reaching the end means "in the list". TCP
 // connections are checked once at accept, datagrams one by one.
 //
+// Limits (TCP and TLS; gossec's own options, remoted has none for
+// syslog): memory and descriptors are bounded by configuration, whatever
+// the senders do.
+//   - <max_connections> (default 200, rsyslog imtcp's MaxSessions): a
+//     connection beyond it is accepted and closed at once (left in the
+//     backlog it would only hang its sender), counted (RefusedLimit) and
+//     logged. The cap is lowered, with a warning, to half of
+//     RLIMIT_NOFILE (which the Go runtime raises to the hard limit at
+//     start), so that a flood never takes the descriptors the tailer
+//     needs to open a rotated file. The cap is per <remote> block.
+//   - <idle_timeout> (default 5m; a number of seconds or with s, m, h, d;
+//     0 disables it): a connection that sent nothing for that long is
+//     closed and counted (IdleClosed); a partial line it left is
+//     delivered first, as when the peer closes. Silence is measured per
+//     read, so a sender that keeps sending is never cut.
+//   - Buffers: each connection holds a 4 KiB read buffer. A line or frame
+//     longer than that is assembled in a MaxMessage+1 byte buffer borrowed
+//     from a pool and given back as soon as the message is delivered, so
+//     the worst case is max_connections x (MaxMessage + a few KiB) and an
+//     idle connection costs a few KiB. When a burst of long messages is
+//     over (no buffer out for 5 s after 2 MiB or more were out at once)
+//     the memory is returned to the kernel at once (debug.FreeOSMemory,
+//     at most once a minute) rather than at the runtime's next collection.
+//   - Oversize messages are cut to MaxMessage (above), counted and logged.
+//
+// Refusals at the cap, idle closes and oversize messages are logged at
+// their first occurrence, then summarised (count, time of the previous
+// line, details of the latest) at most once a minute; the exact numbers
+// are in Stats.
+//
 // Goroutines: Run starts one reader per UDP socket, one accept loop per
-// TCP listener and one goroutine per connection; all of them stop when
+// TCP listener, one goroutine per connection and one that writes the
+// log summaries; all of them stop when
 // Run's context is cancelled (Run closes the sockets and waits for them).
 // Sending on out blocks, so a slow analyzer slows the readers down (UDP
 // senders then lose datagrams in the kernel, as with remoted).

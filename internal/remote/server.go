@@ -23,6 +23,15 @@ type Config struct {
 	Allowed    []string
 	Denied     []string
 	MaxMessage int // bytes; default 65536 (remoted's OS_MAXSTR)
+	// MaxConnections caps the TCP connections served at once
+	// (<max_connections>); 0 means DefaultMaxConnections. It is lowered
+	// to half the process's RLIMIT_NOFILE so that files can still be
+	// opened while the intake is full.
+	MaxConnections int
+	// IdleTimeout closes a TCP connection that sent nothing for that
+	// long (<idle_timeout>); 0 means DefaultIdleTimeout, negative
+	// disables it.
+	IdleTimeout time.Duration
 	// CertFile and KeyFile (PEM) turn the TCP listener into TLS (an
 	// extension; remoted has no TLS syslog intake).
 	CertFile, KeyFile string
@@ -31,6 +40,25 @@ type Config struct {
 
 // DefaultMaxMessage is remoted's OS_MAXSTR.
 const DefaultMaxMessage = 65536
+
+// DefaultMaxConnections is rsyslog imtcp's MaxSessions default: far more
+// than the senders one intake usually serves, small enough that their
+// worst-case buffers (one MaxMessage each) stay around 13 MiB and their
+// descriptors far below common RLIMIT_NOFILE values.
+const DefaultMaxConnections = 200
+
+// DefaultIdleTimeout is how long a TCP connection may stay silent. Memory
+// is bounded by the connection cap whatever the timeout; the timeout
+// gives back the slot (and any partial line) of a sender that stalled or
+// vanished. Five minutes lets a quiet but healthy sender keep its
+// connection across ordinary lulls (each close costs it a reconnect, and
+// a sender that does not notice the close may lose the message it writes
+// next) while a stalled one is gone well before an operator would look.
+const DefaultIdleTimeout = 5 * time.Minute
+
+// logPeriod is how often a repeated condition (refusals, idle closes,
+// oversize messages) is summarised in the log after its first occurrence.
+const logPeriod = time.Minute
 
 // Message is one syslog message for the analyzer.
 type Message struct {
@@ -46,6 +74,9 @@ type Stats struct {
 	Malformed         uint64 // bad PRI, invalid 5424, bad octet counts, failed TLS handshakes
 	NULTruncated      uint64 // messages cut at a NUL byte (the text before it delivered)
 	Oversize          uint64 // messages truncated to MaxMessage
+	RefusedLimit      uint64 // TCP connections closed at accept: MaxConnections were open
+	IdleClosed        uint64 // TCP connections closed after IdleTimeout of silence
+	Connections       int    // TCP connections open now
 }
 
 // Server is a bound syslog listener; Run serves it.
@@ -59,23 +90,27 @@ type Server struct {
 	now     func() time.Time
 
 	received, denyCount, notAllowed, malformed, oversize, nulCut atomic.Uint64
+	overLimit, idleClosed                                        atomic.Uint64
 	lastWarn                                                     atomic.Int64 // unix nanos of the last refusal warning
 
-	mu    sync.Mutex
-	conns map[net.Conn]struct{}
-	done  bool
+	// Rate-limited warnings: the first occurrence, then one summary per
+	// logPeriod.
+	limitLog, idleLog, oversizeLog *rateLog
+
+	// bufs lends MaxMessage+1 byte buffers for lines and frames longer
+	// than a connection's read buffer.
+	bufs *bufPool
+
+	mu       sync.Mutex
+	conns    map[net.Conn]struct{}
+	maxConns int // MaxConnections after the descriptor budget
+	done     bool
 }
 
 // New validates cfg and binds the sockets, so that Addr is known before
 // Run. Call Run, or Close when Run will not be called.
 func New(cfg Config) (*Server, error) {
-	s := &Server{cfg: cfg, log: cfg.Logger, now: time.Now, conns: map[net.Conn]struct{}{}}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.cfg.MaxMessage <= 0 {
-		s.cfg.MaxMessage = DefaultMaxMessage
-	}
+	s := newServer(cfg)
 	useUDP, useTCP, err := parseProtocol(cfg.Protocol)
 	if err != nil {
 		return nil, err
@@ -93,6 +128,47 @@ func New(cfg Config) (*Server, error) {
 	}
 	return s, nil
 }
+
+// newServer is a Server with its defaults applied and nothing bound.
+func newServer(cfg Config) *Server {
+	s := &Server{cfg: cfg, log: cfg.Logger, now: time.Now, conns: map[net.Conn]struct{}{}}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.applyDefaults()
+	return s
+}
+
+// applyDefaults fills the zero options and fits the connection cap in the
+// descriptor budget.
+func (s *Server) applyDefaults() {
+	if s.cfg.MaxMessage <= 0 {
+		s.cfg.MaxMessage = DefaultMaxMessage
+	}
+	if s.cfg.MaxConnections <= 0 {
+		s.cfg.MaxConnections = DefaultMaxConnections
+	}
+	if s.cfg.IdleTimeout == 0 {
+		s.cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	s.maxConns = s.cfg.MaxConnections
+	// Half the descriptors stay for the tailer, outputs and the
+	// daemon's own files: a flood of connections must not stop a rotated
+	// file from being opened.
+	if budget := fdBudget(); budget > 0 && s.maxConns > budget {
+		s.log.Warn("syslog max_connections lowered to half of RLIMIT_NOFILE",
+			"port", s.cfg.Port, "max_connections", s.cfg.MaxConnections, "effective", budget)
+		s.maxConns = budget
+	}
+	s.bufs = newBufPool(s.cfg.MaxMessage + 1)
+	s.limitLog = newRateLog(s.log, "syslog connection refused: max_connections reached")
+	s.idleLog = newRateLog(s.log, "syslog connection idle: closed after idle_timeout")
+	s.oversizeLog = newRateLog(s.log, "syslog message longer than the maximum: truncated")
+}
+
+// MaxConnections is the connection cap in force (after the descriptor
+// budget).
+func (s *Server) MaxConnections() int { return s.maxConns }
 
 func parseProtocol(p string) (useUDP, useTCP bool, err error) {
 	if strings.TrimSpace(p) == "" {
@@ -184,7 +260,16 @@ func (s *Server) Stats() Stats {
 		Malformed:         s.malformed.Load(),
 		Oversize:          s.oversize.Load(),
 		NULTruncated:      s.nulCut.Load(),
+		RefusedLimit:      s.overLimit.Load(),
+		IdleClosed:        s.idleClosed.Load(),
+		Connections:       s.connCount(),
 	}
+}
+
+func (s *Server) connCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
 }
 
 // Close releases the sockets and open connections. Run calls it on exit.
@@ -225,6 +310,7 @@ func (s *Server) Run(ctx context.Context, out chan<- Message) error {
 	for _, l := range s.tcp {
 		wg.Go(func() { errc <- s.acceptLoop(ctx, l, out, &wg) })
 	}
+	wg.Go(func() { s.flushLogs(ctx) })
 	var first error
 	select {
 	case <-ctx.Done():
@@ -234,7 +320,28 @@ func (s *Server) Run(ctx context.Context, out chan<- Message) error {
 	cancel()
 	s.Close()
 	wg.Wait()
+	s.bufs.stop()
 	return first
+}
+
+// flushLogs writes the pending summaries of the rate-limited warnings
+// once per logPeriod, and a last time when Run ends.
+func (s *Server) flushLogs(ctx context.Context) {
+	tick := time.NewTicker(logPeriod)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+		}
+		now := s.now()
+		for _, l := range []*rateLog{s.limitLog, s.idleLog, s.oversizeLog} {
+			l.flush(now, ctx.Err() != nil)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
 }
 
 // listenerErr turns the error a reader got into Run's result: closing
@@ -273,6 +380,7 @@ func senderAddr(a netip.Addr) netip.Addr { return a.Unmap().WithZone("") }
 func (s *Server) deliver(ctx context.Context, out chan<- Message, c *converter, frame []byte, sender string, truncated bool) bool {
 	if truncated {
 		s.oversize.Add(1)
+		s.oversizeLog.note(s.now(), "addr", sender, "max_message", s.cfg.MaxMessage)
 	}
 	text, bad, nulCut, ok := c.convert(frame, sender)
 	if bad {

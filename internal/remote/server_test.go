@@ -422,7 +422,7 @@ func FuzzFraming(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s := &Server{cfg: Config{MaxMessage: 16}, now: time.Now}
+		s := newServer(Config{MaxMessage: 16})
 		out := make(chan Message, len(data)+1)
 		r := bufio.NewReaderSize(strings.NewReader(string(data)), s.cfg.MaxMessage+1)
 		conv := newConverter(time.Now)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"sync"
 	"time"
 )
@@ -17,8 +18,16 @@ import (
 // handshakeTimeout bounds how long a TLS client may take to say hello.
 const handshakeTimeout = 10 * time.Second
 
+// readBufSize is the read buffer every connection holds. Most syslog
+// lines fit in it; a longer line or frame borrows a MaxMessage buffer from
+// the pool only while it is being read, so an idle connection costs a few
+// KiB whatever MaxMessage is.
+const readBufSize = 4096
+
 // acceptLoop accepts connections until the listener is closed and starts
 // one goroutine per allowed connection (counted in wg, stopped by Close).
+// Over the connection cap a connection is accepted and closed at once:
+// left in the backlog it would only hang its sender.
 func (s *Server) acceptLoop(ctx context.Context, l net.Listener, out chan<- Message, wg *sync.WaitGroup) error {
 	backoff := time.Duration(0)
 	for {
@@ -45,9 +54,15 @@ func (s *Server) acceptLoop(ctx context.Context, l net.Listener, out chan<- Mess
 			c.Close()
 			continue
 		}
-		if !s.track(c) {
+		switch s.track(c) {
+		case trackDone:
 			c.Close()
 			return nil
+		case trackFull:
+			s.overLimit.Add(1)
+			s.limitLog.note(s.now(), "addr", addr.String(), "max_connections", s.maxConns)
+			c.Close()
+			continue
 		}
 		wg.Go(func() {
 			defer s.untrack(c)
@@ -64,16 +79,26 @@ func remoteAddr(c net.Conn) netip.Addr {
 	return ap.Addr()
 }
 
-// track registers c so that Close can interrupt its reads; false means the
-// server is shutting down.
-func (s *Server) track(c net.Conn) bool {
+// Results of track.
+const (
+	trackOK   = iota
+	trackFull // maxConns connections are open
+	trackDone // the server is shutting down
+)
+
+// track registers c so that Close can interrupt its reads, unless the
+// cap is reached or the server is shutting down.
+func (s *Server) track(c net.Conn) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.done {
-		return false
+	switch {
+	case s.done:
+		return trackDone
+	case len(s.conns) >= s.maxConns:
+		return trackFull
 	}
 	s.conns[c] = struct{}{}
-	return true
+	return trackOK
 }
 
 func (s *Server) untrack(c net.Conn) {
@@ -83,7 +108,33 @@ func (s *Server) untrack(c net.Conn) {
 	c.Close()
 }
 
-// serveConn reads one connection to its end.
+// idleReader arms the read deadline before every read, so a connection
+// that stays silent for timeout fails with os.ErrDeadlineExceeded. The
+// error is sticky: after a timeout no read waits a second period.
+// Deadlines are wall-clock times in package net, so this is the one place
+// the intake reads time.Now rather than the injected clock.
+type idleReader struct {
+	c       net.Conn
+	timeout time.Duration
+	err     error
+}
+
+func (r *idleReader) Read(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if r.timeout > 0 {
+		r.c.SetReadDeadline(time.Now().Add(r.timeout))
+	}
+	n, err := r.c.Read(p)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		r.err = err
+	}
+	return n, err
+}
+
+// serveConn reads one connection to its end, or until it has been idle
+// for IdleTimeout.
 func (s *Server) serveConn(ctx context.Context, c net.Conn, sender string, out chan<- Message) {
 	if tc, ok := c.(*tls.Conn); ok {
 		c.SetDeadline(time.Now().Add(handshakeTimeout))
@@ -94,9 +145,7 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn, sender string, out c
 		}
 		c.SetDeadline(time.Time{})
 	}
-	// The buffer holds a whole maximal line plus its newline, so a line
-	// only overflows it when it is oversize.
-	r := bufio.NewReaderSize(c, s.cfg.MaxMessage+1)
+	r := bufio.NewReaderSize(&idleReader{c: c, timeout: s.cfg.IdleTimeout}, readBufSize)
 	conv := newConverter(s.now)
 	var err error
 	if isOctetCounted(r) {
@@ -104,7 +153,11 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn, sender string, out c
 	} else {
 		err = s.readLines(ctx, r, conv, sender, out)
 	}
-	if err != nil && ctx.Err() == nil {
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		s.idleClosed.Add(1)
+		s.idleLog.note(s.now(), "addr", sender, "idle_timeout", s.cfg.IdleTimeout)
+	case err != nil && ctx.Err() == nil:
 		s.log.Debug("syslog connection ended", "addr", sender, "err", err)
 	}
 }
@@ -134,46 +187,77 @@ func isOctetCounted(r *bufio.Reader) bool {
 	return false
 }
 
-// readLines handles newline framing. A last line without a newline is
-// delivered when the peer closes (remoted would drop it).
+// readLines handles newline framing. A line that does not fit the read
+// buffer is assembled in a pooled buffer, returned as soon as the line is
+// delivered; past MaxMessage the line is delivered cut and the rest of it
+// skipped. A last line without a newline is delivered when the peer
+// closes or the connection times out (remoted would drop it).
 func (s *Server) readLines(ctx context.Context, r *bufio.Reader, conv *converter, sender string, out chan<- Message) error {
+	maxMsg := s.cfg.MaxMessage
+	var long *[]byte // the line so far, while it does not fit r's buffer
+	defer func() { s.bufs.put(long) }()
+	skip := false // in the rest of an oversize line
 	for {
-		line, err := r.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			// The slice stays valid until the next read: deliver first.
-			if !s.deliver(ctx, out, conv, line[:s.cfg.MaxMessage], sender, true) {
-				return nil
+		chunk, err := r.ReadSlice('\n')
+		full := errors.Is(err, bufio.ErrBufferFull)
+		if skip {
+			skip = full
+			if err == nil || full {
+				continue
 			}
-			if err = skipLine(r); err != nil {
+			return ignoreEOF(err)
+		}
+		if long == nil && !full {
+			// The whole line is in r's buffer: deliver it from there
+			// (the slice stays valid until the next read).
+			if len(chunk) > 0 && (err == nil || endOfStream(err)) {
+				body := bytes.TrimSuffix(chunk, []byte("\n"))
+				truncated := len(body) > maxMsg // small limits are below r's size
+				if truncated {
+					chunk = body[:maxMsg]
+				}
+				if !s.deliver(ctx, out, conv, chunk, sender, truncated) {
+					return nil
+				}
+			}
+			if err != nil {
 				return ignoreEOF(err)
 			}
 			continue
 		}
-		if len(line) > 0 && (err == nil || errors.Is(err, io.EOF)) {
-			// Small limits are below bufio's minimum buffer size.
-			body := bytes.TrimSuffix(line, []byte("\n"))
-			truncated := len(body) > s.cfg.MaxMessage
-			if truncated {
-				line = body[:s.cfg.MaxMessage]
+		if long == nil {
+			long = s.bufs.get()
+		}
+		n := min(len(chunk), maxMsg+1-len(*long))
+		*long = append(*long, chunk[:n]...)
+		over := n < len(chunk) || len(bytes.TrimSuffix(*long, []byte("\n"))) > maxMsg
+		switch {
+		case over:
+			ok := s.deliver(ctx, out, conv, (*long)[:maxMsg], sender, true)
+			s.bufs.put(long)
+			long = nil
+			if !ok {
+				return nil
 			}
-			if !s.deliver(ctx, out, conv, line, sender, truncated) {
+			skip = full
+		case err == nil || (endOfStream(err) && len(*long) > 0):
+			ok := s.deliver(ctx, out, conv, *long, sender, false)
+			s.bufs.put(long)
+			long = nil
+			if !ok {
 				return nil
 			}
 		}
-		if err != nil {
+		if err != nil && !full {
 			return ignoreEOF(err)
 		}
 	}
 }
 
-// skipLine discards the rest of an oversize line, newline included.
-func skipLine(r *bufio.Reader) error {
-	for {
-		_, err := r.ReadSlice('\n')
-		if !errors.Is(err, bufio.ErrBufferFull) {
-			return err
-		}
-	}
+// endOfStream reports the errors after which a pending partial line is
+// delivered: the peer closed, or the connection timed out idle.
+func endOfStream(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, os.ErrDeadlineExceeded)
 }
 
 func ignoreEOF(err error) error {
@@ -187,31 +271,46 @@ func ignoreEOF(err error) error {
 const maxLenDigits = 10
 
 // readOctetCounted handles "MSG-LEN SP SYSLOG-MSG" frames. Newlines
-// between frames (some senders add them) are skipped.
+// between frames (some senders add them) are skipped. A frame that fits
+// the read buffer is delivered from it; a longer one is read into a
+// pooled buffer, given back once delivered.
 func (s *Server) readOctetCounted(ctx context.Context, r *bufio.Reader, conv *converter, sender string, out chan<- Message) error {
-	var buf []byte
 	for {
 		n, err := readFrameLen(r)
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				return err
+			}
 			s.malformed.Add(1)
 			return err
 		}
 		keep := min(n, s.cfg.MaxMessage)
-		if cap(buf) < keep {
-			buf = make([]byte, keep)
+		var frame []byte
+		var pooled *[]byte
+		if keep <= r.Size() {
+			frame, err = r.Peek(keep)
+		} else {
+			pooled = s.bufs.get()
+			frame = (*pooled)[:keep]
+			_, err = io.ReadFull(r, frame)
 		}
-		buf = buf[:keep]
-		if _, err := io.ReadFull(r, buf); err != nil {
+		if err != nil {
+			s.bufs.put(pooled)
 			return fmt.Errorf("read %d-byte frame: %w", n, err)
+		}
+		ok := s.deliver(ctx, out, conv, frame, sender, n > keep)
+		s.bufs.put(pooled)
+		if !ok {
+			return nil
+		}
+		if pooled == nil {
+			r.Discard(keep)
 		}
 		if _, err := r.Discard(n - keep); err != nil {
 			return fmt.Errorf("skip oversize frame: %w", err)
-		}
-		if !s.deliver(ctx, out, conv, buf, sender, n > keep) {
-			return nil
 		}
 	}
 }

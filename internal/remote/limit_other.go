@@ -1,0 +1,6 @@
+//go:build !unix
+
+package remote
+
+// fdBudget: no descriptor limit to respect.
+func fdBudget() int { return 0 }
