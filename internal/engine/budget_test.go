@@ -1,0 +1,62 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRegexBudgetShared: the decoders and the rules of one event share one
+// regex budget, refilled for each event. With a fake monotonic clock on
+// which every backtracking match costs 10 ms and a 50 ms budget, the
+// decoder's match and the first rules' run, the rest are skipped and
+// reported as cuts naming their rules; the event's result is the ordinary
+// rule after them.
+func TestRegexBudgetShared(t *testing.T) {
+	home := t.TempDir()
+	write := func(rel, s string) {
+		p := filepath.Join(home, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("etc/ossec.conf", `<ossec_config><ruleset><decoder_dir>etc/decoders</decoder_dir><rule_dir>etc/rules</rule_dir></ruleset></ossec_config>`)
+	write("etc/decoders/t_decoders.xml", `<decoder name="bt"><prematch type="pcre2">(?=q)q</prematch></decoder>`)
+	// Rule 1 is the syslog category template the rules hang from.
+	rs := []string{`<rule id="1" level="0" noalert="1"><category>syslog</category><description>syslog</description></rule>`}
+	for i := 0; i < 10; i++ {
+		rs = append(rs, `<rule id="`+strconv.Itoa(100+i)+`" level="3"><if_sid>1</if_sid><decoded_as>bt</decoded_as><regex type="pcre2">(?=z)z\d</regex><description>bt</description></rule>`)
+	}
+	rs = append(rs, `<rule id="200" level="3"><if_sid>1</if_sid><decoded_as>bt</decoded_as><match>q</match><description>plain</description></rule>`)
+	write("etc/rules/t_rules.xml", `<group name="t,">`+strings.Join(rs, "\n")+`</group>`)
+	rset := loadHome(t, home)
+
+	var now time.Duration
+	an := NewAnalyzer(rset, Options{Hostname: "m", RegexBudget: 50 * time.Millisecond,
+		Monotonic: func() time.Duration { now += 10 * time.Millisecond; return now }})
+	for round := 0; round < 2; round++ {
+		res := an.Analyze("t", "q line", nil)
+		if res.Event.Decoder == nil || res.Event.Decoder.Name != "bt" {
+			t.Fatalf("round %d: decoder %v", round, res.Event.Decoder)
+		}
+		if res.Match.Rule == nil || res.Match.Rule.ID != 200 {
+			t.Fatalf("round %d: rule %v, want 200", round, res.Match.Rule)
+		}
+		// 50 ms, 10 ms a match, run while 4.x ms of slack is left:
+		// the decoder and rules 100-103 run, 104-109 are skipped.
+		if len(res.Cuts) != 6 {
+			t.Fatalf("round %d: %d cuts %+v, want 6", round, len(res.Cuts), res.Cuts)
+		}
+		for i, c := range res.Cuts {
+			if want := strconv.Itoa(104 + i); c.OwnerKind != "rule" || c.Owner != want || !c.Skipped {
+				t.Errorf("round %d: cut %d = %s %s skipped %v, want rule %s skipped", round, i, c.OwnerKind, c.Owner, c.Skipped, want)
+			}
+		}
+	}
+}
