@@ -55,7 +55,6 @@ func TestMatchInBudget(t *testing.T) {
 	}
 }
 
-
 // TestHazardWarning: a backtracking pattern with a nested quantifier loads
 // with a warning at its element's position; a linear one does not warn.
 func TestHazardWarning(t *testing.T) {
