@@ -20,8 +20,8 @@ type Options struct {
 	Hostname string           // manager host name; default os.Hostname()
 	Logtest  bool             // wazuh-logtest session semantics (ignore handling, level always printed)
 	// RegexBudget is the time the backtracking regex matches of one event
-	// may take together, decoders and rules (default
-	// osregex.DefaultBudget). Once spent, the event's remaining
+	// may take together, decoders and rules (default: the configuration's
+	// <global><regex_budget_ms>, 50 ms). Once spent, the event's remaining
 	// backtracking matches are skipped; see Result.Cuts.
 	RegexBudget time.Duration
 	// Monotonic is the clock of the regex budget (default: the real
@@ -55,7 +55,8 @@ func NewAnalyzer(rs *Ruleset, opt Options) *Analyzer {
 	if i := strings.IndexByte(short, '.'); i >= 0 {
 		short = short[:i]
 	}
-	a := &Analyzer{rs: rs, opt: opt, shortHost: short, budget: osregex.NewBudget(opt.RegexBudget, opt.Monotonic)}
+	a := &Analyzer{rs: rs, opt: opt, shortHost: short}
+	a.budget = osregex.NewBudget(a.budgetLimit(rs), opt.Monotonic)
 	a.Reset()
 	return a
 }
@@ -183,6 +184,19 @@ func (a *Analyzer) Alert(res Result) *alert.Alert {
 func (a *Analyzer) Swap(rs *Ruleset) {
 	a.rstate = a.rstate.Carry(rs.Rules, a.ruleConfig(rs))
 	a.rs = rs
+	a.budget = osregex.NewBudget(a.budgetLimit(rs), a.opt.Monotonic)
+}
+
+// budgetLimit is the event regex budget: Options.RegexBudget, else the
+// configuration's <global><regex_budget_ms>, else osregex.DefaultBudget.
+func (a *Analyzer) budgetLimit(rs *Ruleset) time.Duration {
+	if a.opt.RegexBudget > 0 {
+		return a.opt.RegexBudget
+	}
+	if rs.Config != nil && rs.Config.Global.RegexBudgetMS > 0 {
+		return time.Duration(rs.Config.Global.RegexBudgetMS) * time.Millisecond
+	}
+	return osregex.DefaultBudget
 }
 
 func (a *Analyzer) ruleConfig(rs *Ruleset) rules.Config {

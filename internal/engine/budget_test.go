@@ -16,6 +16,14 @@ import (
 // reported as cuts naming their rules; the event's result is the ordinary
 // rule after them.
 func TestRegexBudgetShared(t *testing.T) {
+	// Options.RegexBudget: the decoder and rules 100-103 run.
+	testRegexBudget(t, "", 50*time.Millisecond, 104)
+	// <global><regex_budget_ms>20: the decoder and rule 100 run.
+	testRegexBudget(t, "<global><regex_budget_ms>20</regex_budget_ms></global>", 0, 101)
+}
+
+func testRegexBudget(t *testing.T, global string, budget time.Duration, firstCut int) {
+	t.Helper()
 	home := t.TempDir()
 	write := func(rel, s string) {
 		p := filepath.Join(home, rel)
@@ -26,7 +34,7 @@ func TestRegexBudgetShared(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("etc/ossec.conf", `<ossec_config><ruleset><decoder_dir>etc/decoders</decoder_dir><rule_dir>etc/rules</rule_dir></ruleset></ossec_config>`)
+	write("etc/ossec.conf", `<ossec_config>`+global+`<ruleset><decoder_dir>etc/decoders</decoder_dir><rule_dir>etc/rules</rule_dir></ruleset></ossec_config>`)
 	write("etc/decoders/t_decoders.xml", `<decoder name="bt"><prematch type="pcre2">(?=q)q</prematch></decoder>`)
 	// Rule 1 is the syslog category template the rules hang from.
 	rs := []string{`<rule id="1" level="0" noalert="1"><category>syslog</category><description>syslog</description></rule>`}
@@ -38,7 +46,7 @@ func TestRegexBudgetShared(t *testing.T) {
 	rset := loadHome(t, home)
 
 	var now time.Duration
-	an := NewAnalyzer(rset, Options{Hostname: "m", RegexBudget: 50 * time.Millisecond,
+	an := NewAnalyzer(rset, Options{Hostname: "m", RegexBudget: budget,
 		Monotonic: func() time.Duration { now += 10 * time.Millisecond; return now }})
 	for round := 0; round < 2; round++ {
 		res := an.Analyze("t", "q line", nil)
@@ -48,13 +56,13 @@ func TestRegexBudgetShared(t *testing.T) {
 		if res.Match.Rule == nil || res.Match.Rule.ID != 200 {
 			t.Fatalf("round %d: rule %v, want 200", round, res.Match.Rule)
 		}
-		// 50 ms, 10 ms a match, run while 4.x ms of slack is left:
-		// the decoder and rules 100-103 run, 104-109 are skipped.
-		if len(res.Cuts) != 6 {
-			t.Fatalf("round %d: %d cuts %+v, want 6", round, len(res.Cuts), res.Cuts)
+		// 10 ms a match, run while more than the slack is left; the
+		// rest are skipped.
+		if len(res.Cuts) != 110-firstCut {
+			t.Fatalf("round %d: %d cuts %+v, want %d", round, len(res.Cuts), res.Cuts, 110-firstCut)
 		}
 		for i, c := range res.Cuts {
-			if want := strconv.Itoa(104 + i); c.OwnerKind != "rule" || c.Owner != want || !c.Skipped {
+			if want := strconv.Itoa(firstCut + i); c.OwnerKind != "rule" || c.Owner != want || !c.Skipped {
 				t.Errorf("round %d: cut %d = %s %s skipped %v, want rule %s skipped", round, i, c.OwnerKind, c.Owner, c.Skipped, want)
 			}
 		}
