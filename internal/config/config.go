@@ -48,7 +48,7 @@ type Global struct {
 	MemorySize int // correlation memory, default 8192
 	// RegexBudgetMS is <regex_budget_ms>: the milliseconds the
 	// backtracking regex matches of one event may take together, across
-	// all decoders and rules (gossec only; default 50, 1 to 10000).
+	// all decoders and rules (gossec only; default 50, 20 to 10000).
 	RegexBudgetMS int
 }
 
@@ -204,7 +204,7 @@ func (p *parser) global(n *xmlconf.Node) {
 		case "memory_size":
 			p.intIn(e, v, 16, 1<<24, &g.MemorySize)
 		case "regex_budget_ms":
-			p.intIn(e, v, 1, 10000, &g.RegexBudgetMS)
+			p.intIn(e, v, 20, 10000, &g.RegexBudgetMS)
 		default:
 			// Email and other daemons' options are read by their
 			// own packages.

@@ -11,15 +11,15 @@ import (
 
 // TestRegexBudgetShared: the decoders and the rules of one event share one
 // regex budget, refilled for each event. With a fake monotonic clock on
-// which every backtracking match costs 10 ms and a 50 ms budget, the
+// which every backtracking match costs 20 ms and a 100 ms or 40 ms budget, the
 // decoder's match and the first rules' run, the rest are skipped and
 // reported as cuts naming their rules; the event's result is the ordinary
 // rule after them.
 func TestRegexBudgetShared(t *testing.T) {
 	// Options.RegexBudget: the decoder and rules 100-103 run.
-	testRegexBudget(t, "", 50*time.Millisecond, 104)
-	// <global><regex_budget_ms>20: the decoder and rule 100 run.
-	testRegexBudget(t, "<global><regex_budget_ms>20</regex_budget_ms></global>", 0, 101)
+	testRegexBudget(t, "", 100*time.Millisecond, 104)
+	// <global><regex_budget_ms>40: the decoder and rule 100 run.
+	testRegexBudget(t, "<global><regex_budget_ms>40</regex_budget_ms></global>", 0, 101)
 }
 
 func testRegexBudget(t *testing.T, global string, budget time.Duration, firstCut int) {
@@ -47,7 +47,7 @@ func testRegexBudget(t *testing.T, global string, budget time.Duration, firstCut
 
 	var now time.Duration
 	an := NewAnalyzer(rset, Options{Hostname: "m", RegexBudget: budget,
-		Monotonic: func() time.Duration { now += 10 * time.Millisecond; return now }})
+		Monotonic: func() time.Duration { now += 20 * time.Millisecond; return now }})
 	for round := 0; round < 2; round++ {
 		res := an.Analyze("t", "q line", nil)
 		if res.Event.Decoder == nil || res.Event.Decoder.Name != "bt" {
@@ -56,8 +56,8 @@ func testRegexBudget(t *testing.T, global string, budget time.Duration, firstCut
 		if res.Match.Rule == nil || res.Match.Rule.ID != 200 {
 			t.Fatalf("round %d: rule %v, want 200", round, res.Match.Rule)
 		}
-		// 10 ms a match, run while more than the slack is left; the
-		// rest are skipped.
+		// 20 ms a match, run while more than the slack (about 11 ms) is
+		// left; the rest are skipped.
 		if len(res.Cuts) != 110-firstCut {
 			t.Fatalf("round %d: %d cuts %+v, want %d", round, len(res.Cuts), res.Cuts, 110-firstCut)
 		}
