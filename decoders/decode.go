@@ -2,6 +2,7 @@ package decoders
 
 import (
 	"github.com/gossec/gossec/internal/event"
+	"github.com/gossec/gossec/internal/osregex"
 )
 
 // State is the per-session mutable part of decoding: the accumulator, the
@@ -20,6 +21,10 @@ type State struct {
 	cand  []int32
 
 	plain bool // no filters: the reference scan of the differential tests
+
+	// budget bounds the backtracking matches of the event being decoded
+	// (DecodeIn); nil outside DecodeIn.
+	budget *osregex.Budget
 
 	names nameCache // JSON field names
 
@@ -47,6 +52,29 @@ func (s *Set) Decode(ev *event.Event, st *State) {
 	s.decode(ev, st, true)
 }
 
+// DecodeIn is Decode with the backtracking matches under the event's
+// budget b (the rules share it). A match that was cut (timed out, or
+// skipped once b was spent) counts as no match: the decoder is not
+// selected, or its regex chain stops. Each cut is labelled "decoder" and
+// the decoder's own name in b.
+func (s *Set) DecodeIn(ev *event.Event, st *State, b *osregex.Budget) {
+	st.budget = b
+	s.decode(ev, st, true)
+	st.budget = nil
+}
+
+// find is p.Find under the event budget, into st.caps; a cut match is
+// labelled with d's name and fails.
+func (st *State) find(d *decoder, p *osregex.Pattern, subj string) (end int, ok bool) {
+	mark := st.budget.Mark()
+	var cut bool
+	st.caps, end, ok, cut = p.FindIn(st.budget, subj, st.caps[:0])
+	if cut {
+		st.budget.Own(mark, "decoder", d.ownName)
+	}
+	return end, ok
+}
+
 // decode selects the top-level node through the index or, for tests, with
 // the plain ordered scan analysisd performs; both give the same result.
 func (s *Set) decode(ev *event.Event, st *State, indexed bool) {
@@ -72,7 +100,7 @@ func (s *Set) decode(ev *event.Event, st *State, indexed bool) {
 		// The program name first: a short subject, and a failure there
 		// spares the log scan the prefilter may need.
 		t := list[i]
-		if programOK(t, ev) && s.passes(&t.filt, ev) && s.tryPrematch(t, ev, st) {
+		if programOK(t, ev, st) && s.passes(&t.filt, ev) && s.tryPrematch(t, ev, st) {
 			return
 		}
 	}
@@ -81,12 +109,20 @@ func (s *Set) decode(ev *event.Event, st *State, indexed bool) {
 // tryTop tests one top-level node; when it matches, the node is committed
 // and decoded (later nodes are never tried) and tryTop reports true.
 func (s *Set) tryTop(t *topNode, ev *event.Event, st *State) bool {
-	return programOK(t, ev) && s.tryPrematch(t, ev, st)
+	return programOK(t, ev, st) && s.tryPrematch(t, ev, st)
 }
 
 // programOK tests a node's program_name (PN list only).
-func programOK(t *topNode, ev *event.Event) bool {
-	return !ev.HasProgramName || t.dec.programName.MatchString(ev.ProgramName)
+func programOK(t *topNode, ev *event.Event, st *State) bool {
+	if !ev.HasProgramName {
+		return true
+	}
+	mark := st.budget.Mark()
+	ok, cut := t.dec.programName.MatchStringIn(st.budget, ev.ProgramName)
+	if cut {
+		st.budget.Own(mark, "decoder", t.dec.ownName)
+	}
+	return ok
 }
 
 // tryPrematch is tryTop once the program name has matched.
@@ -95,7 +131,7 @@ func (s *Set) tryPrematch(t *topNode, ev *event.Event, st *State) bool {
 	p := 0
 	if d.prematch != nil {
 		var ok bool
-		if st.caps, p, ok = d.prematch.Find(ev.Log, st.caps[:0]); !ok {
+		if p, ok = st.find(d, d.prematch, ev.Log); !ok {
 			return false
 		}
 	}
@@ -143,7 +179,7 @@ func (s *Set) selectChild(t *topNode, p int, ev *event.Event, st *State, r *run)
 		var end int
 		ok := st.plain || s.passesAt(c.filt, subj, ev)
 		if ok {
-			st.caps, end, ok = c.prematch.Find(subj, st.caps[:0])
+			end, ok = st.find(c, c.prematch, subj)
 		}
 		if ok {
 			r.reporter = c
@@ -182,7 +218,7 @@ func (s *Set) runChain(list []*decoder, i, p, c int, ev *event.Event, st *State,
 			var end int
 			matched := st.plain || s.passesAt(n.regexFilt, subj, ev)
 			if matched {
-				st.caps, end, matched = n.regex.Find(subj, st.caps[:0])
+				end, matched = st.find(n, n.regex, subj)
 			}
 			if !matched {
 				if n.getNext {

@@ -20,6 +20,12 @@
 // Filters only reject logs their expression cannot match; decode(...,
 // false) keeps the plain scan for the differential tests.
 //
+// DecodeIn runs the backtracking (regexp2) patterns under the event's
+// regex budget: a cut prematch or program_name is no match, a cut regex
+// stops its chain, and the cut is labelled with the decoder's own name.
+// Load warns (file:line:col, not an error) about backtracking patterns
+// with catastrophic shapes.
+//
 // A Set is immutable after Load and safe for concurrent use; per-session
 // mutable data (accumulator, plugin type changes, scratch buffers) lives in a
 // State, which must not be shared between goroutines.

@@ -567,6 +567,19 @@ func (l *loader) compile(r *rawDecoder) bool {
 			l.fail(r, r.regex.pos, "regex %q has no capture group", r.regex.text)
 		}
 	}
+	for _, x := range []struct {
+		p   *osregex.Pattern
+		raw *rawExpr
+	}{{d.prematch, &r.prematch}, {d.programName, &r.program}, {d.regex, &r.regex}} {
+		if x.p == nil {
+			continue
+		}
+		// Only a warning (the decoder loads, as in Wazuh): the per-event
+		// regex budget bounds what such a pattern can cost.
+		if h := x.p.Hazard(); h != "" {
+			l.warnf(x.raw.pos, "decoder %q: pattern %q: %s; its matches are bounded by the per-event regex budget and a cut match counts as no match", d.ownName, x.p.String(), h)
+		}
+	}
 	if r.ok && d.plugin != plugNone && (d.regex != nil || r.orderSeen) {
 		l.fail(r, d.pos, "<plugin_decoder> cannot be combined with <regex> or <order>")
 	}

@@ -79,8 +79,18 @@ func (l *loader) compileOne(r *Rule, p *pending, dst **expr, caseless bool) bool
 		l.errorf(p.pos, "rule %d: invalid %s expression %q: %v", r.ID, p.kind, p.text, err)
 		return false
 	}
+	l.warnHazard(p.pos, r, pat)
 	*dst = &expr{p: pat, negate: p.negate}
 	return true
+}
+
+// warnHazard warns about a pattern with a catastrophic-backtracking shape.
+// It is only a warning (the rule loads, as in Wazuh): the per-event regex
+// budget bounds what such a pattern can cost.
+func (l *loader) warnHazard(pos xmlconf.Pos, r *Rule, pat *osregex.Pattern) {
+	if h := pat.Hazard(); h != "" {
+		l.warnf(pos, "rule %d: pattern %q: %s; its matches are bounded by the per-event regex budget and a cut match counts as no match", r.ID, pat.String(), h)
+	}
 }
 
 func (l *loader) compileMatched(r *Rule, sp *spec) bool {

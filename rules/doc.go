@@ -16,6 +16,12 @@
 // expressions need reject rules before any expression runs. A Tracer gets
 // the plain evaluation, since it must see every rule tried.
 //
+// MatchIn runs the backtracking (regexp2) patterns under the event's regex
+// budget: an element whose match timed out or was skipped fails, negated
+// or not, so the rule does not match, and the cut is labelled with the rule
+// id for the caller to count. Load warns (file:line:col, not an error)
+// about backtracking patterns with catastrophic shapes (osregex Hazard).
+//
 // The behaviour follows docs/wazuh-engine.md §3, §6 and §9 including the
 // quirks of the C implementation (see the comments marked "Quirk").
 //

@@ -443,6 +443,7 @@ func elemField(l *loader, n *xmlconf.Node, r *Rule, sp *spec) {
 		sp.failed = true
 		return
 	}
+	l.warnHazard(n.Pos, r, p)
 	r.cond.fields = append(r.cond.fields, fieldCond{name: name, e: expr{p: p, negate: neg}})
 }
 

@@ -103,8 +103,8 @@ func TestFastPathMatchesPlain(t *testing.T) {
 				cfg := Config{LogAlertLevel: 3, MemorySize: 64, Logtest: logtest}
 				fast, plain := NewState(tree, cfg), NewState(tree, cfg)
 				for i, ev := range evs {
-					a := resultKey(tree.match(ev, fast, nil, false))
-					b := resultKey(tree.match(ev, plain, nil, true))
+					a := resultKey(tree.match(ev, fast, nil, false, nil))
+					b := resultKey(tree.match(ev, plain, nil, true, nil))
 					if a != b {
 						t.Fatalf("event %d %q: fast path %q, plain %q", i, ev.FullLog, a, b)
 					}
@@ -186,7 +186,7 @@ func BenchmarkMatchIni(b *testing.B) {
 				st := NewState(tree, Config{})
 				b.ReportAllocs()
 				for i := 0; b.Loop(); i++ {
-					tree.match(evs[i%len(evs)], st, nil, plain)
+					tree.match(evs[i%len(evs)], st, nil, plain, nil)
 				}
 			})
 		}

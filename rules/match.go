@@ -1,8 +1,11 @@
 package rules
 
 import (
+	"strconv"
+
 	"github.com/gossec/gossec/internal/event"
 	"github.com/gossec/gossec/internal/litscan"
+	"github.com/gossec/gossec/internal/osregex"
 )
 
 // Result is the outcome of matching one event.
@@ -37,17 +40,27 @@ type matcher struct {
 	plain   bool // no index and no pre-checks (tracing, differential tests)
 	lits    *litscan.Table
 	bits    []uint64 // the event's literal scan, once looked up (logfilter.go)
+	b       *osregex.Budget
 }
 
 // Match evaluates the event against the tree (§3.5) and updates st.
 func (t *Tree) Match(ev *event.Event, st *State, tr Tracer) Result {
-	return t.match(ev, st, tr, tr != nil)
+	return t.match(ev, st, tr, tr != nil, nil)
+}
+
+// MatchIn is Match with the backtracking matches under the event's
+// budget b (the decoders share it). A rule element whose match was cut
+// (timed out, or skipped once b was spent) fails, even when negated: the
+// rule does not match on a subject it could not examine. Each cut is
+// labelled "rule" and the rule id in b.
+func (t *Tree) MatchIn(ev *event.Event, st *State, tr Tracer, b *osregex.Budget) Result {
+	return t.match(ev, st, tr, tr != nil, b)
 }
 
 // match is Match with the choice of the plain evaluation, which the fast
 // path must reproduce exactly (see index.go).
-func (t *Tree) match(ev *event.Event, st *State, tr Tracer, plain bool) Result {
-	m := matcher{st: st, ev: ev, tr: tr, now: ev.Time.Unix(), plain: plain, lits: t.lits}
+func (t *Tree) match(ev *event.Event, st *State, tr Tracer, plain bool, b *osregex.Budget) Result {
+	m := matcher{st: st, ev: ev, tr: tr, now: ev.Time.Unix(), plain: plain, lits: t.lits, b: b}
 	st.resetPrevious()
 	cat := eventCategory(ev)
 	var r *Rule
@@ -79,7 +92,11 @@ func (m *matcher) check(nd *node) *Rule {
 	if m.tr != nil {
 		m.tr.Trying(r)
 	}
+	mark := m.b.Mark()
 	if !m.plain && (!r.needs.met(m.ev) || !m.logLiteralsOK(r)) || !m.conds(r) {
+		if m.b.Mark() != mark {
+			m.b.Own(mark, "rule", strconv.Itoa(r.ID))
+		}
 		return nil
 	}
 	if m.tr != nil {
@@ -172,20 +189,20 @@ func (m *matcher) conds(r *Rule) bool {
 	if c.hasDecoded && (ev.Decoder == nil || ev.Decoder.Name != c.decodedAs) {
 		return false
 	}
-	if c.programName != nil && (!ev.HasProgramName || !c.programName.test(ev.ProgramName)) {
+	if c.programName != nil && (!ev.HasProgramName || !c.programName.test(m.b, ev.ProgramName)) {
 		return false
 	}
-	if !staticOK(c.id, ev, event.ID) || !staticOK(c.systemName, ev, event.SystemName) ||
-		!staticOK(c.protocol, ev, event.Protocol) {
+	if !staticOK(m.b, c.id, ev, event.ID) || !staticOK(m.b, c.systemName, ev, event.SystemName) ||
+		!staticOK(m.b, c.protocol, ev, event.Protocol) {
 		return false
 	}
-	if c.match != nil && !c.match.test(ev.Log) || c.regex != nil && !c.regex.test(ev.Log) {
+	if c.match != nil && !c.match.test(m.b, ev.Log) || c.regex != nil && !c.regex.test(m.b, ev.Log) {
 		return false
 	}
-	if !staticOK(c.action, ev, event.Action) || !staticOK(c.url, ev, event.URL) {
+	if !staticOK(m.b, c.action, ev, event.Action) || !staticOK(m.b, c.url, ev, event.URL) {
 		return false
 	}
-	if c.location != nil && !c.location.test(ev.Location) {
+	if c.location != nil && !c.location.test(m.b, ev.Location) {
 		return false
 	}
 	return m.conds2(r)
@@ -196,20 +213,20 @@ func (m *matcher) conds2(r *Rule) bool {
 	ev := m.ev
 	for i := range c.fields {
 		v, ok := ev.Field(c.fields[i].name)
-		if !ok || !c.fields[i].e.test(v) {
+		if !ok || !c.fields[i].e.test(m.b, v) {
 			return false
 		}
 	}
 	if !ipOK(c.srcIP, ev, event.SrcIP) || !ipOK(c.dstIP, ev, event.DstIP) {
 		return false
 	}
-	if !staticOK(c.srcPort, ev, event.SrcPort) || !staticOK(c.dstPort, ev, event.DstPort) {
+	if !staticOK(m.b, c.srcPort, ev, event.SrcPort) || !staticOK(m.b, c.dstPort, ev, event.DstPort) {
 		return false
 	}
 	if c.compiled != nil && !c.compiled(ev) {
 		return false
 	}
-	if c.user != nil && !userOK(c.user, ev) {
+	if c.user != nil && !userOK(m.b, c.user, ev) {
 		return false
 	}
 	// No GeoIP database: the geoip fields are never set.
@@ -222,13 +239,13 @@ func (m *matcher) conds2(r *Rule) bool {
 	if c.dayTime != nil && !c.dayTime.on(ev.Time) || c.weekDay != nil && !c.weekDay.on(ev.Time) {
 		return false
 	}
-	if !staticOK(c.data, ev, event.Data) || !staticOK(c.extraData, ev, event.ExtraData) {
+	if !staticOK(m.b, c.data, ev, event.Data) || !staticOK(m.b, c.extraData, ev, event.ExtraData) {
 		return false
 	}
-	if c.hostname != nil && !c.hostname.test(ev.Hostname) {
+	if c.hostname != nil && !c.hostname.test(m.b, ev.Hostname) {
 		return false
 	}
-	if !staticOK(c.status, ev, event.Status) {
+	if !staticOK(m.b, c.status, ev, event.Status) {
 		return false
 	}
 	return m.conds3(r)
@@ -238,7 +255,7 @@ func (m *matcher) conds3(r *Rule) bool {
 	c := &r.cond
 	ev := m.ev
 	for i := range c.ossec {
-		if !ossecOK(&c.ossec[i], ev) {
+		if !ossecOK(m.b, &c.ossec[i], ev) {
 			return false
 		}
 	}
@@ -260,12 +277,12 @@ func (m *matcher) conds3(r *Rule) bool {
 	return true
 }
 
-func staticOK(e *expr, ev *event.Event, f event.Static) bool {
+func staticOK(b *osregex.Budget, e *expr, ev *event.Event, f event.Static) bool {
 	if e == nil {
 		return true
 	}
 	v, ok := ev.Get(f)
-	return ok && e.test(v)
+	return ok && e.test(b, v)
 }
 
 func ipOK(l *ipList, ev *event.Event, f event.Static) bool {
@@ -277,23 +294,23 @@ func ipOK(l *ipList, ev *event.Event, f event.Static) bool {
 }
 
 // userOK tests <user>: dstuser when set, else srcuser.
-func userOK(e *expr, ev *event.Event) bool {
+func userOK(b *osregex.Budget, e *expr, ev *event.Event) bool {
 	v, ok := ev.User()
-	return ok && e.test(v)
+	return ok && e.test(b, v)
 }
 
-func ossecOK(o *ossecExpr, ev *event.Event) bool {
+func ossecOK(b *osregex.Budget, o *ossecExpr, ev *event.Event) bool {
 	switch o.sub {
 	case subLog:
-		return o.e.test(ev.Log)
+		return o.e.test(b, ev.Log)
 	case subProgramName:
-		return ev.HasProgramName && o.e.test(ev.ProgramName)
+		return ev.HasProgramName && o.e.test(b, ev.ProgramName)
 	case subHostname:
-		return o.e.test(ev.Hostname)
+		return o.e.test(b, ev.Hostname)
 	case subUser:
-		return userOK(&o.e, ev)
+		return userOK(b, &o.e, ev)
 	case subStatic:
-		return staticOK(&o.e, ev, o.static)
+		return staticOK(b, &o.e, ev, o.static)
 	}
 	return false
 }

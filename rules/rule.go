@@ -104,13 +104,18 @@ type expr struct {
 	negate bool
 }
 
-// test reports whether the element lets the rule pass for subject s.
-func (e *expr) test(s string) bool {
+// test reports whether the element lets the rule pass for subject s. A
+// match cut by the event budget b fails the element whatever its negate
+// flag: "not examined" must not turn into "did not match".
+func (e *expr) test(b *osregex.Budget, s string) bool {
 	var m bool
 	if e.p == nil {
 		m = s == e.s
 	} else {
-		m = e.p.MatchString(s)
+		var cut bool
+		if m, cut = e.p.MatchStringIn(b, s); cut {
+			return false
+		}
 	}
 	return m != e.negate
 }

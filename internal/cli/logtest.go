@@ -87,6 +87,13 @@ func logtestText(an *engine.Analyzer, s Streams, verbose, checkLast bool, exp lo
 			t = tr
 		}
 		res := an.Analyze("stdin", line, t)
+		for _, c := range res.Cuts {
+			how := "timed out"
+			if c.Skipped {
+				how = "skipped, the event's regex budget was spent"
+			}
+			fmt.Fprintf(s.Err, "**Regex match cut, counted as no match: %s %s, pattern %q (%s)\n", c.OwnerKind, c.Owner, c.Pattern.String(), how)
+		}
 		out := logtest.Output{
 			Alert:          alert.AppendJSON(nil, an.Alert(res)),
 			Trace:          append([]string(nil), tr.lines...),

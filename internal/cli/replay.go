@@ -49,17 +49,23 @@ func Replay(args []string, s Streams) int {
 	if r.progress {
 		fmt.Fprintf(s.Err, "\r%d events, %d alerts\n", r.events, r.alerts)
 	}
+	if r.cuts > 0 {
+		// Replayed results can differ from a run without the budget:
+		// say so, whatever the terminal.
+		fmt.Fprintf(s.Err, "gossec replay: %d regex matches in %d events timed out or were skipped for the per-event regex budget and counted as no match\n", r.cuts, r.cutEvents)
+	}
 	return ExitOK
 }
 
 type replayer struct {
-	an             *engine.Analyzer
-	w              *bufio.Writer
-	buf            []byte
-	all, progress  bool
-	errw           io.Writer
-	events, alerts int
-	lastReport     time.Time
+	an              *engine.Analyzer
+	w               *bufio.Writer
+	buf             []byte
+	all, progress   bool
+	errw            io.Writer
+	events, alerts  int
+	cuts, cutEvents int // regex matches cut by the per-event budget
+	lastReport      time.Time
 }
 
 func (r *replayer) file(name, format string) error {
@@ -90,6 +96,10 @@ func (r *replayer) handle(location string, evs []logformat.Event) {
 	for _, ev := range evs {
 		res := r.an.Analyze(location, ev.Text, nil)
 		r.events++
+		if len(res.Cuts) > 0 {
+			r.cuts += len(res.Cuts)
+			r.cutEvents++
+		}
 		alerting := res.Match.Rule != nil && res.Match.Alert && res.Match.Rule.Log
 		if alerting {
 			r.alerts++

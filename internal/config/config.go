@@ -46,6 +46,10 @@ type Global struct {
 	LogAll     bool
 	LogAllJSON bool
 	MemorySize int // correlation memory, default 8192
+	// RegexBudgetMS is <regex_budget_ms>: the milliseconds the
+	// backtracking regex matches of one event may take together, across
+	// all decoders and rules (gossec only; default 50, 20 to 10000).
+	RegexBudgetMS int
 }
 
 // Alerts holds <alerts>.
@@ -66,7 +70,7 @@ type Config struct {
 // Default returns the configuration used when none is given.
 func Default() *Config {
 	return &Config{
-		Global: Global{AlertsLog: true, JSONOut: true, MemorySize: 8192},
+		Global: Global{AlertsLog: true, JSONOut: true, MemorySize: 8192, RegexBudgetMS: 50},
 		Alerts: Alerts{LogAlertLevel: 1, EmailAlertLevel: 12},
 	}
 }
@@ -199,6 +203,8 @@ func (p *parser) global(n *xmlconf.Node) {
 			p.yesNo(e, v, &g.LogAllJSON)
 		case "memory_size":
 			p.intIn(e, v, 16, 1<<24, &g.MemorySize)
+		case "regex_budget_ms":
+			p.intIn(e, v, 20, 10000, &g.RegexBudgetMS)
 		default:
 			// Email and other daemons' options are read by their
 			// own packages.

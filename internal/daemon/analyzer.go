@@ -23,6 +23,7 @@ type analyzer struct {
 	stats   *Stats
 	log     *slog.Logger
 	outs    *outputs // nil: alert files only
+	clock   func() time.Time
 }
 
 func newAnalyzer(rs *engine.Ruleset, cfg *config.Config, clock func() time.Time, out *alertfile.Writer,
@@ -36,6 +37,7 @@ func newAnalyzer(rs *engine.Ruleset, cfg *config.Config, clock func() time.Time,
 		pending: map[positions.FileID]positions.Entry{},
 		stats:   stats,
 		log:     log,
+		clock:   clock,
 	}
 }
 
@@ -44,6 +46,9 @@ func newAnalyzer(rs *engine.Ruleset, cfg *config.Config, clock func() time.Time,
 func (a *analyzer) process(it item) {
 	res := a.an.Analyze(it.location, it.text, nil)
 	a.stats.Events.Add(1)
+	if len(res.Cuts) > 0 {
+		a.stats.Regex.record(res.Cuts, a.clock(), a.log)
+	}
 	if res.Event.Decoder != nil {
 		a.stats.Decoded.Add(1)
 	}

@@ -27,6 +27,12 @@
 // service starts with no saved position, logging for each <localfile>
 // whether its files start at their end (only-future-events) or beginning.
 //
+// Regex matches cut by the per-event regex budget (engine) are counted in
+// total (regex_timeouts, regex_skipped, regex_budget_events) and per rule
+// or decoder (regex_timeouts:rule:ID, regex_timeouts:decoder:NAME in
+// gossec.state; gossec_regex_cut_total{kind,name} in /metrics), and logged
+// at most once a minute per rule or decoder, with the pattern.
+//
 // Goroutines: Run owns all of them and returns only after every one has
 // stopped. Inputs live across reloads, each with its own context; they all
 // send to one bounded queue that the analyzer goroutine (loop) reads, and

@@ -23,6 +23,7 @@ type Stats struct {
 	NULTruncated    atomic.Int64
 	CommandRuns     atomic.Int64
 	IgnoredByConfig atomic.Int64
+	Regex           regexCuts // regex matches cut by the per-event budget (regexcuts.go)
 }
 
 func (s *Stats) countAlert(level int) {
@@ -70,6 +71,7 @@ func (d *daemon) counters() ([]counter, []fileCount, []int64) {
 		{"reloads", "successful reloads", s.Reloads.Load()},
 		{"reload_failures", "reloads refused because something failed to load", s.ReloadFailures.Load()},
 	}
+	cs = append(cs, s.Regex.counters()...)
 	if d.outs != nil {
 		cs = append(cs, d.outs.counters()...)
 	}
@@ -94,6 +96,7 @@ func (d *daemon) appendState(b []byte) []byte {
 	for _, f := range files {
 		b = fmt.Appendf(b, "file_lines_read:%s='%d'\n", f.path, f.lines)
 	}
+	b = d.stats.Regex.appendState(b)
 	return b
 }
 
@@ -143,5 +146,6 @@ func (d *daemon) appendMetrics(b []byte) []byte {
 	for _, f := range files {
 		b = fmt.Appendf(b, "gossec_file_lines_read_total{path=%s} %d\n", strconv.Quote(f.path), f.lines)
 	}
+	b = d.stats.Regex.appendMetrics(b)
 	return b
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gossec/gossec/decoders"
 	"github.com/gossec/gossec/internal/alert"
 	"github.com/gossec/gossec/internal/event"
+	"github.com/gossec/gossec/internal/osregex"
 	"github.com/gossec/gossec/internal/predecode"
 	"github.com/gossec/gossec/rules"
 )
@@ -18,6 +19,15 @@ type Options struct {
 	Clock    func() time.Time // processing time; default time.Now
 	Hostname string           // manager host name; default os.Hostname()
 	Logtest  bool             // wazuh-logtest session semantics (ignore handling, level always printed)
+	// RegexBudget is the time the backtracking regex matches of one event
+	// may take together, decoders and rules (default: the configuration's
+	// <global><regex_budget_ms>, 50 ms). Once spent, the event's remaining
+	// backtracking matches are skipped; see Result.Cuts.
+	RegexBudget time.Duration
+	// Monotonic is the clock of the regex budget (default: the real
+	// monotonic clock); tests inject a fake. It is separate from Clock,
+	// which may replay recorded event times.
+	Monotonic func() time.Duration
 }
 
 // Analyzer runs lines through the three phases. It owns one session's
@@ -30,6 +40,7 @@ type Analyzer struct {
 	rstate    *rules.State
 	ev        event.Event
 	seq       int64
+	budget    *osregex.Budget
 }
 
 // NewAnalyzer starts a session on a compiled ruleset.
@@ -45,6 +56,7 @@ func NewAnalyzer(rs *Ruleset, opt Options) *Analyzer {
 		short = short[:i]
 	}
 	a := &Analyzer{rs: rs, opt: opt, shortHost: short}
+	a.budget = osregex.NewBudget(a.budgetLimit(rs), opt.Monotonic)
 	a.Reset()
 	return a
 }
@@ -61,6 +73,12 @@ func (a *Analyzer) Reset() {
 type Result struct {
 	Event *event.Event
 	Match rules.Result
+	// Cuts are the backtracking regex matches of this event that timed
+	// out or were skipped because the event's regex budget was spent,
+	// each labelled with its rule id or decoder name. A cut match counted
+	// as no match (for a rule element, even a negated one). Valid until
+	// the next call to Analyze.
+	Cuts []osregex.Cut
 }
 
 // Analyze runs one line received at location through pre-decoding,
@@ -70,12 +88,14 @@ func (a *Analyzer) Analyze(location, line string, tr rules.Tracer) Result {
 	ev.Reset()
 	ev.Time = a.opt.Clock()
 	a.predecode(ev, location, line)
-	a.rs.Decoders.Decode(ev, a.dstate)
+	// One budget for the whole event: decoders and rules share it.
+	a.budget.Reset()
+	a.rs.Decoders.DecodeIn(ev, a.dstate, a.budget)
 	if id, ok := a.dstate.GeneratedRule(); ok && !a.opt.Logtest {
-		return Result{Event: ev, Match: a.generated(id)}
+		return Result{Event: ev, Match: a.generated(id), Cuts: a.budget.Cuts()}
 	}
-	m := a.rs.Rules.Match(ev, a.rstate, tr)
-	return Result{Event: ev, Match: m}
+	m := a.rs.Rules.MatchIn(ev, a.rstate, tr, a.budget)
+	return Result{Event: ev, Match: m, Cuts: a.budget.Cuts()}
 }
 
 func (a *Analyzer) ruleExists(id string) bool {
@@ -164,6 +184,19 @@ func (a *Analyzer) Alert(res Result) *alert.Alert {
 func (a *Analyzer) Swap(rs *Ruleset) {
 	a.rstate = a.rstate.Carry(rs.Rules, a.ruleConfig(rs))
 	a.rs = rs
+	a.budget = osregex.NewBudget(a.budgetLimit(rs), a.opt.Monotonic)
+}
+
+// budgetLimit is the event regex budget: Options.RegexBudget, else the
+// configuration's <global><regex_budget_ms>, else osregex.DefaultBudget.
+func (a *Analyzer) budgetLimit(rs *Ruleset) time.Duration {
+	if a.opt.RegexBudget > 0 {
+		return a.opt.RegexBudget
+	}
+	if rs.Config != nil && rs.Config.Global.RegexBudgetMS > 0 {
+		return time.Duration(rs.Config.Global.RegexBudgetMS) * time.Millisecond
+	}
+	return osregex.DefaultBudget
 }
 
 func (a *Analyzer) ruleConfig(rs *Ruleset) rules.Config {

@@ -8,6 +8,15 @@
 // An Analyzer is not safe for concurrent use; the daemon gives it to one
 // goroutine. Time comes from the injected clock.
 //
+// Each event gets one regex budget (Options.RegexBudget, default
+// osregex.DefaultBudget = 50 ms) that every backtracking match of its
+// decoders and rules draws from: a hostile line costs at most about one
+// budget however many rules have slow patterns. Matches that timed out or
+// were skipped once the budget was spent count as no match and are listed
+// in Result.Cuts, labelled with their rule id or decoder name, for the
+// caller to count and log. The budget's clock (Options.Monotonic) is
+// injectable and separate from the event clock.
+//
 // Imports: every stage package (predecode, decoders, rules, litscan, cdb, alert,
-// config, xmlconf).
+// config, xmlconf) and osregex (the per-event budget).
 package engine

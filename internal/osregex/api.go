@@ -50,6 +50,7 @@ type Pattern struct {
 	kind Kind
 	src  string
 	impl matcher
+	bt   *pcre2Backtrack // impl when it backtracks (regexp2), else nil
 }
 
 // matcher is what each dialect implements.
@@ -95,4 +96,40 @@ func (p *Pattern) Find(s string, caps []int) (out []int, end int, ok bool) {
 // allocate for OS_Match and OS_Regex.
 func (p *Pattern) FindEnd(s string) (end int, ok bool) {
 	return p.impl.findEnd(s)
+}
+
+// Backtracks reports whether the pattern runs on the backtracking engine
+// (PCRE2 with look-around or back-references): only such patterns can take
+// more than linear time, and only they use a Budget.
+func (p *Pattern) Backtracks() bool { return p.bt != nil }
+
+// MatchStringIn is MatchString under the event budget b (see Budget). cut
+// reports a backtracking match that timed out or was skipped because b was
+// spent; ok is then false, which the caller must not take as a verdict.
+// For the other patterns it is MatchString, without reading any clock.
+func (p *Pattern) MatchStringIn(b *Budget, s string) (ok, cut bool) {
+	if p.bt == nil {
+		return p.impl.match(s), false
+	}
+	return p.bt.matchIn(b, p, s)
+}
+
+// FindIn is Find under the event budget b, with cut as in MatchStringIn.
+func (p *Pattern) FindIn(b *Budget, s string, caps []int) (out []int, end int, ok, cut bool) {
+	if p.bt == nil {
+		out, end, ok = p.impl.find(s, caps)
+		return out, end, ok, false
+	}
+	return p.bt.findIn(b, p, s, caps)
+}
+
+// FindEndIn is FindEnd under the event budget b, with cut as in
+// MatchStringIn.
+func (p *Pattern) FindEndIn(b *Budget, s string) (end int, ok, cut bool) {
+	if p.bt == nil {
+		end, ok = p.impl.findEnd(s)
+		return end, ok, false
+	}
+	_, end, ok, cut = p.bt.findIn(b, p, s, nil)
+	return end, ok, cut
 }

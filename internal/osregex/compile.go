@@ -19,7 +19,8 @@ func Compile(kind Kind, pattern string) (*Pattern, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Pattern{kind: kind, src: pattern, impl: impl}, nil
+	bt, _ := impl.(*pcre2Backtrack)
+	return &Pattern{kind: kind, src: pattern, impl: impl, bt: bt}, nil
 }
 
 // MustCompile is Compile for patterns known to be valid (tests, built-in

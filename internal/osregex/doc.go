@@ -22,6 +22,16 @@
 // contain; OS_Regex also jumps over class runs (skipRun). Every fast path
 // is checked against the plain path by differential tests.
 //
+// Backtracking patterns can take exponential time. A Budget (budget.go)
+// bounds the backtracking time of one event across all its matches: each
+// match's timeout is what is left (regexp2 reads it from the compiled
+// pattern, so a few shorter-timeout compilations are made on first use),
+// and once the budget is spent the remaining backtracking matches are
+// skipped. Timed-out and skipped matches are recorded as cuts, which the
+// *In methods report so that callers never mistake them for "no match".
+// Linear patterns never read the budget's clock. Hazard flags
+// catastrophic-backtracking shapes for load-time warnings.
+//
 // Subjects and patterns are treated as C strings: everything from the first
 // NUL byte on is ignored, as the C engine never sees it.
 //

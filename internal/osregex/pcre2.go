@@ -28,7 +28,8 @@ import (
 //     is what they mean in UTF mode.
 
 // PCRE2MatchTimeout bounds one regexp2 (backtracking) match; a timeout
-// counts as no match.
+// counts as no match. Under a Budget (budget.go) a match gets at most
+// what is left of its event's budget.
 const PCRE2MatchTimeout = 100 * time.Millisecond
 
 type pcre2RE2 struct {
@@ -43,7 +44,10 @@ type pcre2RE2 struct {
 }
 
 type pcre2Backtrack struct {
-	re *regexp2.Regexp
+	re *regexp2.Regexp // MatchTimeout = PCRE2MatchTimeout
+	// tiers are the same pattern with the shorter timeouts of
+	// tierTimeouts, compiled on first use (budget.go).
+	tiers [len(tierTimeouts)]tier
 }
 
 func compilePCRE2(pattern string) (matcher, error) {
@@ -55,7 +59,7 @@ func compilePCRE2(pattern string) (matcher, error) {
 		return newPCRE2RE2(re, goPat), nil
 	}
 	btPat := rewritePCRE2(src, "")
-	re2, err := regexp2.Compile(btPat, regexp2.None)
+	re2, err := regexp2.Compile(btPat, backtrackOptions)
 	if err != nil {
 		return nil, &Error{Kind: PCRE2, Code: ErrSyntax, Pattern: pattern, Err: goErr}
 	}
@@ -241,25 +245,48 @@ func runesOf(buf *[]rune, s string) []rune {
 }
 
 func (p *pcre2Backtrack) match(s string) bool {
+	ok, _ := p.matchIn(nil, nil, s)
+	return ok
+}
+
+// matchIn matches under budget b (nil: PCRE2MatchTimeout only); pat is
+// the Pattern recorded in a cut.
+func (p *pcre2Backtrack) matchIn(b *Budget, pat *Pattern, s string) (ok, cut bool) {
 	buf := runeBufs.Get().(*[]rune)
 	defer runeBufs.Put(buf)
-	ok, err := p.re.MatchRunes(runesOf(buf, cString(s)))
-	return err == nil && ok
+	rs := runesOf(buf, cString(s))
+	cut = b.run(pat, p, func(re *regexp2.Regexp) error {
+		var err error
+		ok, err = re.MatchRunes(rs)
+		return err
+	})
+	return ok && !cut, cut
 }
 
 func (p *pcre2Backtrack) findEnd(s string) (int, bool) {
-	_, end, ok := p.find(s, nil)
+	_, end, ok, _ := p.findIn(nil, nil, s, nil)
 	return end, ok
 }
 
 func (p *pcre2Backtrack) find(s string, caps []int) ([]int, int, bool) {
+	caps, end, ok, _ := p.findIn(nil, nil, s, caps)
+	return caps, end, ok
+}
+
+func (p *pcre2Backtrack) findIn(b *Budget, pat *Pattern, s string, caps []int) ([]int, int, bool, bool) {
 	s = cString(s)
 	caps = caps[:0]
 	buf := runeBufs.Get().(*[]rune)
 	defer runeBufs.Put(buf)
-	m, err := p.re.FindRunesMatch(runesOf(buf, s))
-	if err != nil || m == nil {
-		return caps, 0, false
+	rs := runesOf(buf, s)
+	var m *regexp2.Match
+	cut := b.run(pat, p, func(re *regexp2.Regexp) error {
+		var err error
+		m, err = re.FindRunesMatch(rs)
+		return err
+	})
+	if cut || m == nil {
+		return caps, 0, false, cut
 	}
 	groups := m.Groups()
 	last := 0
@@ -278,7 +305,7 @@ func (p *pcre2Backtrack) find(s string, caps []int) ([]int, int, bool) {
 		caps = append(caps, st, st+runeOffset(s[st:], groups[g].Length))
 	}
 	st := runeOffset(s, m.Index)
-	return caps, st + runeOffset(s[st:], m.Length), true
+	return caps, st + runeOffset(s[st:], m.Length), true, false
 }
 
 // runeOffset converts a count of runes from the start of s (as regexp2
