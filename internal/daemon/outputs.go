@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"github.com/gossec/gossec/internal/alert"
@@ -22,13 +23,15 @@ type outputs struct {
 }
 
 // loadOutputs reads the <syslog_output> and email sections of the parsed
-// configuration and builds the outputs without starting them.
-func loadOutputs(roots []*xmlconf.Node, home string) (*outputs, []error) {
+// configuration and builds the outputs without starting them. Each output
+// logs its failures and drops to log, rate limited (nil: not at all).
+func loadOutputs(roots []*xmlconf.Node, home string, log *slog.Logger) (*outputs, []error) {
 	o := &outputs{}
 	sc, errs := syslog.ParseConfig(roots)
 	ec, eerrs := email.ParseConfig(roots)
 	errs = append(errs, eerrs...)
 	for _, c := range sc {
+		c.Logger = log
 		out, err := syslog.New(c)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("syslog_output %s:%d: %w", c.Server, c.Port, err))
@@ -37,7 +40,7 @@ func loadOutputs(roots []*xmlconf.Node, home string) (*outputs, []error) {
 		o.syslogs = append(o.syslogs, out)
 	}
 	for _, c := range ec {
-		c.Home = home
+		c.Home, c.Logger = home, log
 		m, err := email.New(c)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("email: %w", err))
@@ -87,7 +90,7 @@ func (o *outputs) send(a *alert.Alert) {
 
 // counters are the outputs' totals for the state file and /metrics.
 func (o *outputs) counters() []counter {
-	var sent, dropped, errs, mails, mailDropped, mailFailures, spooled int64
+	var sent, dropped, errs, mails, mailDropped, mailFailures, spooled, spoolLost int64
 	for _, s := range o.syslogs {
 		st := s.Stats()
 		sent += int64(st.Sent)
@@ -97,17 +100,19 @@ func (o *outputs) counters() []counter {
 	for _, m := range o.mailers {
 		st := m.Stats()
 		mails += int64(st.Mails)
-		mailDropped += int64(st.Dropped + st.SpoolLost)
+		mailDropped += int64(st.Dropped)
 		mailFailures += int64(st.Failures)
 		spooled += st.Pending
+		spoolLost += int64(st.SpoolLost)
 	}
 	return []counter{
 		{"syslog_sent", "alerts sent to syslog destinations", sent},
 		{"syslog_dropped", "syslog messages dropped (queue full) or abandoned", dropped},
 		{"syslog_errors", "failed syslog dials and writes", errs},
 		{"mail_sent", "mails delivered", mails},
-		{"mail_dropped", "alerts the mailer dropped (queue or spool full)", mailDropped},
-		{"mail_failures", "failed mail deliveries (then spooled and retried)", mailFailures},
+		{"mail_dropped", "alerts the mailer dropped (its queue was full)", mailDropped},
+		{"mail_failures", "failed mail delivery attempts (the mail stays spooled and is retried)", mailFailures},
 		{"mail_pending", "mails waiting in the spool", spooled},
+		{"mail_spool_lost", "mails lost because the spool was full (email_spool_size) or no server would take them", spoolLost},
 	}
 }

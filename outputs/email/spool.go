@@ -8,19 +8,24 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 )
-
-// maxSpool bounds the messages kept for retry; an outage longer than that
-// at 12 mails an hour is a month.
-const maxSpool = 10000
 
 var errSpoolFull = errors.New("mail spool is full")
 
 // spool keeps undelivered messages in order, one JSON file each under dir
 // (written to a temporary name, synced, then renamed, so a crash leaves
 // either the whole record or none). Without a dir it keeps them in memory.
+// It is the only link between the consumer (put) and the sender (first,
+// dropFirst), so it has its own lock; the file is written outside it
+// because only the consumer puts.
 type spool struct {
-	dir     string
+	dir    string
+	max    int           // email_spool_size
+	bad    int           // unreadable records found at open
+	signal chan struct{} // one pending wake-up for the sender
+
+	mu      sync.Mutex
 	entries []spoolEntry
 	seq     uint64
 }
@@ -32,8 +37,10 @@ type spoolEntry struct {
 
 // openSpool creates dir and loads what a previous process left there,
 // oldest first. Unreadable records are renamed *.bad and skipped.
-func openSpool(dir string) (*spool, error) {
-	s := &spool{dir: dir}
+// A spool that holds more than limit at open (the bound was lowered) keeps
+// every record; new ones are refused until it is below limit again.
+func openSpool(dir string, limit int) (*spool, error) {
+	s := &spool{dir: dir, max: limit, signal: make(chan struct{}, 1)}
 	if dir == "" {
 		return s, nil
 	}
@@ -49,6 +56,7 @@ func openSpool(dir string) (*spool, error) {
 		msg, err := readRecord(n)
 		if err != nil {
 			_ = os.Rename(n, n+".bad")
+			s.bad++
 			continue
 		}
 		s.entries = append(s.entries, spoolEntry{name: n, msg: msg})
@@ -79,27 +87,50 @@ func readRecord(path string) (*outMsg, error) {
 	return &m, nil
 }
 
-func (s *spool) len() int { return len(s.entries) }
+func (s *spool) len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.entries)
+}
 
-func (s *spool) first() *outMsg { return s.entries[0].msg }
+// first is the oldest message, if any.
+func (s *spool) first() (*outMsg, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.entries) == 0 {
+		return nil, false
+	}
+	return s.entries[0].msg, true
+}
 
+// put appends m and wakes the sender. errSpoolFull: m was not kept. Any
+// other error: the disk failed and m is kept in memory only.
 func (s *spool) put(m *outMsg) error {
-	if len(s.entries) >= maxSpool {
+	s.mu.Lock()
+	full := len(s.entries) >= s.max
+	s.mu.Unlock()
+	if full {
 		return errSpoolFull
 	}
 	e := spoolEntry{msg: m}
+	var err error
 	if s.dir != "" {
 		s.seq++
 		name := filepath.Join(s.dir, fmt.Sprintf("%020d-%010d.json", m.Date.UnixNano(), s.seq))
-		if err := writeRecord(name, m); err != nil {
-			// The disk failed: keep the message in memory at least.
-			e.name = ""
+		if err = writeRecord(name, m); err != nil {
+			err = fmt.Errorf("mail spool record %q: %w", name, err)
 		} else {
 			e.name = name
 		}
 	}
+	s.mu.Lock()
 	s.entries = append(s.entries, e)
-	return nil
+	s.mu.Unlock()
+	select {
+	case s.signal <- struct{}{}:
+	default: // a wake-up is already pending
+	}
+	return err
 }
 
 // writeRecord writes v as JSON to name atomically: a temporary file,
@@ -132,9 +163,12 @@ func writeRecord(name string, v any) error {
 
 // dropFirst forgets the oldest message once it was delivered.
 func (s *spool) dropFirst() {
-	if e := s.entries[0]; e.name != "" {
-		_ = os.Remove(e.name)
-	}
+	s.mu.Lock()
+	e := s.entries[0]
 	s.entries[0] = spoolEntry{}
 	s.entries = s.entries[1:]
+	s.mu.Unlock()
+	if e.name != "" {
+		_ = os.Remove(e.name)
+	}
 }
