@@ -87,6 +87,25 @@ func (l *Logger) Log(level slog.Level, key, msg string, args ...any) {
 	l.arm(key, e)
 }
 
+// Again counts one more occurrence of key when its episode is open and
+// reports whether it did; then the caller need not build Log's
+// arguments, so a hot path that repeats a failure does not allocate. The
+// summary carries the arguments of the last Log.
+func (l *Logger) Again(key string) bool {
+	if l == nil || l.log == nil {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e := l.keys[key]
+	if l.closed || e == nil {
+		return false
+	}
+	e.held++
+	e.total++
+	return true
+}
+
 // arm waits one interval, then writes key's summary or ends its episode.
 func (l *Logger) arm(key string, e *episode) {
 	e.window++

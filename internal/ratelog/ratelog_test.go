@@ -224,3 +224,28 @@ func BenchmarkLogRepeated(b *testing.B) {
 		l.Log(slog.LevelWarn, "k", "failed", "error", "x")
 	}
 }
+
+func TestAgainCountsWithoutArguments(t *testing.T) {
+	l, _, out := newTest()
+	if l.Again("drop") {
+		t.Fatal("Again counted a key with no open episode")
+	}
+	l.Log(slog.LevelError, "drop", "queue full", "queue_size", 2)
+	for range 4 {
+		if !l.Again("drop") {
+			t.Fatal("Again did not count")
+		}
+	}
+	if n := l.Resolve("drop"); n != 5 {
+		t.Errorf("Resolve = %d, want 5", n)
+	}
+	want := []string{`level=ERROR msg="queue full" output="email mx:25" queue_size=2`,
+		`level=ERROR msg="queue full (repeated)" output="email mx:25" queue_size=2 times=4 in=1m0s`}
+	if got := out.lines(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	l.Log(slog.LevelError, "hot", "x")
+	if a := testing.AllocsPerRun(100, func() { l.Again("hot") }); a != 0 {
+		t.Errorf("Again allocates %.1f times", a)
+	}
+}

@@ -91,8 +91,7 @@ func (m *Mailer) take(now time.Time) bool {
 		return false
 	}
 	if m.budgetFile != "" {
-		// A lost write only forgets part of one hour's count.
-		_ = writeRecord(m.budgetFile, budgetRecord{Hour: m.lim.hour.Unix(), Used: m.lim.used})
+		m.spool.saveBudget(m.budgetFile, budgetRecord{Hour: m.lim.hour.Unix(), Used: m.lim.used})
 	}
 	return true
 }

@@ -160,6 +160,9 @@ func New(cfg Config, opt ...Options) (*Mailer, error) {
 	if m.spool, err = openSpool(dir, cfg.SpoolSize); err != nil {
 		return nil, fmt.Errorf("email: %w", err)
 	}
+	m.spool.onWriteErr = func(err error) {
+		m.rl.Log(slog.LevelError, "spool_write", "mail spool write failed, mail kept in memory only", "error", err)
+	}
 	if bad := m.spool.bad; bad > 0 {
 		m.log.Error("unreadable mail spool records renamed *.bad", "dir", dir, "records", bad)
 	}
@@ -235,8 +238,10 @@ func (m *Mailer) Send(a *alert.Alert) bool {
 		return true
 	default:
 		m.stats.dropped.Add(1)
-		m.rl.Log(slog.LevelError, "queue_full", "mail queue full, alert dropped",
-			"queue_size", m.cfg.QueueSize, "rule", a.Rule.ID, "dropped_total", m.stats.dropped.Load())
+		if !m.rl.Again("queue_full") {
+			m.rl.Log(slog.LevelError, "queue_full", "mail queue full, alert dropped",
+				"queue_size", m.cfg.QueueSize, "rule", a.Rule.ID)
+		}
 		return false
 	}
 }
@@ -265,6 +270,11 @@ func (m *Mailer) Run(ctx context.Context) error {
 		defer close(senderDone)
 		m.sender(ctx)
 	}()
+	stopWriter, writerDone := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		m.spool.writeLoop(stopWriter)
+	}()
 	defer m.rl.Close()
 	for {
 		now := m.clock.Now()
@@ -277,6 +287,8 @@ func (m *Mailer) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			m.shutdown()
 			<-senderDone
+			close(stopWriter)
+			<-writerDone // every mail and the budget are on disk
 			return nil
 		case it := <-m.queue:
 			now = m.clock.Now()
@@ -365,16 +377,12 @@ func (m *Mailer) nextID(now time.Time) string {
 // spool refuses the newest mail: the oldest ones hold the start of an
 // incident, and every alert is in the alert files anyway.
 func (m *Mailer) toSpool(msg *outMsg) {
-	err := m.spool.put(msg)
-	if errors.Is(err, errSpoolFull) {
+	if err := m.spool.put(msg); err != nil {
 		m.stats.spoolLost.Add(1)
 		m.rl.Log(slog.LevelError, "spool_full", "mail spool full, newest mail dropped",
 			"email_spool_size", m.cfg.SpoolSize, "alerts", msg.Alerts, "subject", msg.Subject,
 			"lost_total", m.stats.spoolLost.Load())
 		return
-	}
-	if err != nil {
-		m.rl.Log(slog.LevelError, "spool_write", "mail spool write failed, mail kept in memory only", "error", err)
 	}
 	m.stats.spooled.Add(1)
 }
@@ -446,13 +454,13 @@ func (m *Mailer) attempt(ctx context.Context, msg *outMsg, now time.Time) {
 		m.rl.Log(slog.LevelError, "bad_message", "mail dropped: no server would accept it",
 			"error", err, "subject", msg.Subject)
 	default:
-		m.stats.failures.Add(1)
 		// The clock is read after the attempt: an attempt that hung for
 		// the whole timeout must not make the retry due at once.
 		m.retryAt = m.clock.Now().Add(m.backoff)
 		m.rl.Log(slog.LevelWarn, "send", "mail delivery failed", "error", err,
 			"pending", m.spool.len(), "retry_in", m.backoff.String())
 		m.backoff = min(2*m.backoff, maxBackoff)
+		m.stats.failures.Add(1)
 	}
 }
 
@@ -541,6 +549,9 @@ func (m *Mailer) syncLoop() {
 	w := make(chan struct{})
 	m.senderSync <- w
 	<-w
+	f := make(chan struct{})
+	m.spool.wsync <- f
+	<-f
 }
 
 func sortedKeys[V any](mp map[string]V) []string {

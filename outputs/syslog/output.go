@@ -166,9 +166,11 @@ func (o *Output) Send(a *alert.Alert) bool {
 		o.truncated.Add(1)
 	}
 	if o.q.push(o.scratch) {
-		n := o.dropped.Add(1)
-		o.rl.Log(slog.LevelError, "queue_full", "syslog queue full, oldest message dropped",
-			"queue_size", o.cfg.QueueSize, "dropped_total", n)
+		o.dropped.Add(1)
+		if !o.rl.Again("queue_full") {
+			o.rl.Log(slog.LevelError, "queue_full", "syslog queue full, oldest message dropped",
+				"queue_size", o.cfg.QueueSize)
+		}
 		return false
 	}
 	return true
