@@ -294,8 +294,8 @@ func TestMailBlackHoleNoLoss(t *testing.T) {
 			once++
 		}
 	}
-	t.Logf("gossec.log: %d first-failure lines, %d summaries, %d recovery lines", once, summaries,
-		len(mailLogLines(h, "mail delivery recovered", out)))
+	t.Logf("gossec.log: %d first-failure lines, %d summaries, %d recovery lines:\n%s", once, summaries,
+		len(mailLogLines(h, "mail delivery recovered", out)), strings.Join(mailLogLines(h, out), "\n"))
 	if once != 1 {
 		t.Errorf("gossec.log has %d first-failure lines for %s, want 1:\n%s", once, out, strings.Join(first, "\n"))
 	}

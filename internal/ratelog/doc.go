@@ -3,7 +3,8 @@
 // logged at once, further occurrences within the interval (one minute in
 // the daemon) are only counted, and at the end of each interval one
 // summary line says how many there were ("<msg> (repeated)", times=N,
-// in=1m0s) with the attributes of the last one. An interval without an
+// in=1m0s: the time since the interval began) with the attributes of the
+// last one. An interval without an
 // occurrence ends the episode, so the next occurrence is logged at once
 // again. Resolve ends an episode early (the problem went away) and writes
 // its pending summary; Close does that for every key.

@@ -46,6 +46,7 @@ type episode struct {
 	held   int   // occurrences since the last line written
 	total  int   // occurrences in the episode
 	window uint64
+	since  time.Time // start of the current interval
 }
 
 // New returns a Logger writing to log (nil: nothing is logged) with a
@@ -109,6 +110,7 @@ func (l *Logger) Again(key string) bool {
 // arm waits one interval, then writes key's summary or ends its episode.
 func (l *Logger) arm(key string, e *episode) {
 	e.window++
+	e.since = l.clock.Now()
 	w := e.window
 	ch := l.clock.After(l.every)
 	go func() {
@@ -132,7 +134,8 @@ func (l *Logger) arm(key string, e *episode) {
 }
 
 func (l *Logger) summary(e *episode) {
-	args := append(append([]any(nil), e.args...), "times", e.held, "in", l.every.String())
+	in := l.clock.Now().Sub(e.since).Round(time.Second)
+	args := append(append([]any(nil), e.args...), "times", e.held, "in", in.String())
 	l.write(e.level, e.msg+" (repeated)", args)
 	e.held = 0
 }

@@ -93,6 +93,7 @@ type Mailer struct {
 	// Owned by the sender.
 	retryAt    time.Time
 	backoff    time.Duration
+	charged    *outMsg            // an Uncharged mail that took its share, until delivered
 	senderSync chan chan struct{} // test hook: answered when the sender is idle
 }
 
@@ -429,14 +430,16 @@ func (m *Mailer) sender(ctx context.Context) {
 
 // attempt sends the oldest spooled mail once.
 func (m *Mailer) attempt(ctx context.Context, msg *outMsg, now time.Time) {
-	if msg.Uncharged {
+	if msg.Uncharged && m.charged != msg {
 		if !m.take(now) {
 			// Over the budget: the oldest mail waits for the next hour
 			// and the ones behind it keep their order.
 			m.retryAt = hourOf(now).Add(time.Hour)
 			return
 		}
-		msg.Uncharged = false
+		// Remembered here, not set in msg: the spool writer may be
+		// encoding it right now.
+		m.charged = msg
 	}
 	err := m.send(ctx, msg)
 	switch {
