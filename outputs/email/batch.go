@@ -2,6 +2,7 @@ package email
 
 import (
 	"bytes"
+	"log/slog"
 	"encoding/json"
 	"os"
 	"strconv"
@@ -162,6 +163,8 @@ func (m *Mailer) hold(b *batch, now time.Time) {
 		if len(d.entries) > 0 && d.size+len(e) > m.cfg.DigestMaxBytes {
 			d.omitted++
 			m.stats.notShown.Add(1)
+			m.rl.Log(slog.LevelWarn, "not_shown", "alert left out of the next-hour digest by its size cap (counted in it)",
+				"digest_max_bytes", m.cfg.DigestMaxBytes, "rule", s.RuleID)
 			continue
 		}
 		d.entries = append(d.entries, e)

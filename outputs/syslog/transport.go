@@ -146,6 +146,9 @@ func (o *Output) Run(ctx context.Context) error {
 			continue
 		}
 		if !d.deliver(ctx, msg) {
+			// Stopped while the server was failing: the message in hand
+			// and the queue are lost; say so.
+			o.log.Error("syslog output stopped with messages not sent", "messages", 1+o.q.len())
 			return nil
 		}
 	}
