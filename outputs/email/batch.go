@@ -2,8 +2,8 @@ package email
 
 import (
 	"bytes"
-	"log/slog"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
