@@ -94,6 +94,7 @@ type Mailer struct {
 	retryAt    time.Time
 	backoff    time.Duration
 	charged    *outMsg            // an Uncharged mail that took its share, until delivered
+	failing    int                // failed attempts since the last success
 	senderSync chan chan struct{} // test hook: answered when the sender is idle
 }
 
@@ -446,8 +447,10 @@ func (m *Mailer) attempt(ctx context.Context, msg *outMsg, now time.Time) {
 	case err == nil:
 		m.spool.dropFirst()
 		m.backoff = minBackoff
-		if n := m.rl.Resolve("send"); n > 0 {
-			m.log.Info("mail delivery recovered", "failed_attempts", n, "pending", m.spool.len())
+		if m.failing > 0 {
+			m.rl.Resolve("send") // its pending summary first
+			m.log.Info("mail delivery recovered", "failed_attempts", m.failing, "pending", m.spool.len())
+			m.failing = 0
 		}
 	case ctx.Err() != nil:
 		// Shutdown: the mail stays in the spool for the next run.
@@ -463,6 +466,7 @@ func (m *Mailer) attempt(ctx context.Context, msg *outMsg, now time.Time) {
 		m.rl.Log(slog.LevelWarn, "send", "mail delivery failed", "error", err,
 			"pending", m.spool.len(), "retry_in", m.backoff.String())
 		m.backoff = min(2*m.backoff, maxBackoff)
+		m.failing++
 		m.stats.failures.Add(1)
 	}
 }

@@ -159,7 +159,7 @@ type deliverer struct {
 	o       *Output
 	conn    net.Conn
 	fresh   bool // dialled, nothing written yet
-	failing bool // a dial or write failed since the last success
+	failing int  // failed dials and writes since the last success
 	backoff time.Duration
 }
 
@@ -207,7 +207,7 @@ func (d *deliverer) deliver(ctx context.Context, msg []byte) bool {
 			continue // the server went away since the last write: redial now
 		}
 		n := o.errors.Add(1)
-		d.failing = true
+		d.failing++
 		o.rl.Log(slog.LevelWarn, "write", "syslog write failed", "error", err, "errors_total", n)
 		if tries++; tries == maxWriteTries {
 			a := o.abandoned.Add(1)
@@ -226,14 +226,13 @@ var errPeerClosed = errors.New("closed by the server")
 // recovered ends the failure episodes after a successful write: their
 // pending summaries are written, and one line says delivery works again.
 func (d *deliverer) recovered() {
-	if !d.failing {
+	if d.failing == 0 {
 		return
 	}
-	d.failing = false
-	n := d.o.rl.Resolve("dial") + d.o.rl.Resolve("write")
-	if n > 0 {
-		d.o.log.Info("syslog delivery recovered", "failures", n, "queued", d.o.q.len())
-	}
+	d.o.rl.Resolve("dial")
+	d.o.rl.Resolve("write")
+	d.o.log.Info("syslog delivery recovered", "failures", d.failing, "queued", d.o.q.len())
+	d.failing = 0
 }
 
 func (d *deliverer) connect(ctx context.Context) bool {
@@ -243,7 +242,7 @@ func (d *deliverer) connect(ctx context.Context) bool {
 		if ctx.Err() != nil {
 			return false // shutdown: not worth a log line
 		}
-		d.failing = true
+		d.failing++
 		d.o.rl.Log(slog.LevelWarn, "dial", "syslog connect failed", "error", err, "errors_total", n,
 			"queued", d.o.q.len())
 		return false
