@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -514,5 +515,161 @@ func TestShutdownKeepsMaxGroup(t *testing.T) {
 				t.Errorf("mails spooled at shutdown hold %v alerts, want %s", sizes, tc.want)
 			}
 		})
+	}
+}
+
+// hangingTransport is a black hole on the fake clock: each attempt hangs
+// for hold of fake time, then fails; once deliver is set, attempts
+// succeed at once and the bodies are kept.
+type hangingTransport struct {
+	clk      *fakeClock
+	hold     time.Duration
+	entered  chan struct{} // signalled when an attempt starts hanging
+	mu       sync.Mutex
+	starts   []time.Duration
+	deadline time.Time
+	inflight bool
+	deliver  bool
+	bodies   []string
+}
+
+func (h *hangingTransport) send(ctx context.Context, m *outMsg) error {
+	h.mu.Lock()
+	if h.deliver {
+		h.bodies = append(h.bodies, m.Body)
+		h.mu.Unlock()
+		return nil
+	}
+	now := h.clk.Now()
+	h.starts = append(h.starts, now.Sub(t0))
+	h.deadline, h.inflight = now.Add(h.hold), true
+	ch := h.clk.After(h.hold)
+	h.mu.Unlock()
+	select {
+	case h.entered <- struct{}{}:
+	default:
+	}
+	select {
+	case <-ch:
+	case <-ctx.Done():
+	}
+	h.mu.Lock()
+	h.inflight = false
+	h.mu.Unlock()
+	return errors.New("smtp: read: i/o timeout")
+}
+
+// hung reports whether an attempt hangs and will go on hanging at the
+// clock's current time.
+func (h *hangingTransport) hung() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.inflight && h.clk.Now().Before(h.deadline)
+}
+
+// settle waits until the sender hangs in an attempt or idles with nothing
+// due, so the test may move the clock again.
+func settle(t *testing.T, m *Mailer, h *hangingTransport) {
+	t.Helper()
+	select {
+	case <-h.entered:
+	default:
+	}
+	w := make(chan struct{})
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if h.hung() {
+			return
+		}
+		select {
+		case m.senderSync <- w:
+			select {
+			case <-w: // idle, nothing due
+			case <-h.entered: // it went on to an attempt, which hangs
+			}
+			return
+		case <-time.After(time.Millisecond):
+		}
+	}
+	t.Fatal("the sender neither hangs nor idles")
+}
+
+// TestTenMinuteBlackHole: 3,000 alerts over ten minutes (of fake time)
+// while every attempt hangs for the 30 s timeout. The queue keeps
+// draining, nothing is dropped, attempts are spaced by the backoff after
+// their end (7 attempts, not 20 back to back), and after recovery every
+// alert is mailed once in mails of at most MaxGroup alerts.
+func TestTenMinuteBlackHole(t *testing.T) {
+	const n, perSecond = 3000, 5
+	clk := newFakeClock(t0)
+	cfg := outageConfig(freeAddr(t), clk, "", &logBuf{})
+	cfg.MaxGroup = DefaultMaxGroup
+	cfg.Timeout = time.Hour // the fake transport's hold is the timeout
+	m := newMailer(t, cfg, &testServer{})
+	tr := &hangingTransport{clk: clk, hold: 30 * time.Second, entered: make(chan struct{}, 1)}
+	m.tr = tr
+	runMailer(t, m)
+	for i := 0; i < n; {
+		for range perSecond {
+			if !m.Send(outageAlert(i)) {
+				t.Fatalf("alert %d dropped at %v", i, clk.Now().Sub(t0))
+			}
+			i++
+		}
+		m.syncConsumer()
+		clk.Advance(time.Second)
+		settle(t, m, tr)
+	}
+	if el := clk.Now().Sub(t0); el != 10*time.Minute {
+		t.Fatalf("outage lasted %v", el)
+	}
+	clk.Advance(cfg.GroupDelay) // the last group
+	m.syncConsumer()
+	settle(t, m, tr)
+	if total, _ := m.spooledAlerts(); total != n || m.Stats().Dropped != 0 || m.Stats().SpoolLost != 0 {
+		t.Fatalf("after the outage: %d of %d alerts spooled, %+v", total, n, m.Stats())
+	}
+	tr.mu.Lock()
+	starts := slices.Clone(tr.starts)
+	tr.mu.Unlock()
+	// Each attempt starts the backoff (5 s doubling) after the previous
+	// one ended (30 s after it started).
+	want := []time.Duration{starts[0]}
+	for b := minBackoff; ; b *= 2 {
+		next := want[len(want)-1] + tr.hold + b
+		if next > clk.Now().Sub(t0) {
+			break
+		}
+		want = append(want, next)
+	}
+	if fmt.Sprint(starts) != fmt.Sprint(want) {
+		t.Fatalf("attempts at %v, want %v", starts, want)
+	}
+	t.Logf("10 min black hole: %d alerts spooled in %d mails, attempts at %v", n, m.Stats().Pending, starts)
+
+	tr.mu.Lock()
+	tr.deliver = true
+	tr.mu.Unlock()
+	clk.Advance(tr.hold) // the hanging attempt times out
+	settle(t, m, tr)
+	clk.Advance(maxBackoff)
+	waitUntil(t, 10*time.Second, "the spool to drain", func() bool { return m.Stats().Pending == 0 })
+	tr.mu.Lock()
+	bodies := slices.Clone(tr.bodies)
+	tr.mu.Unlock()
+	seen := map[int]int{}
+	for _, b := range bodies {
+		if c := strings.Count(b, "--END OF NOTIFICATION"); c > cfg.MaxGroup {
+			t.Errorf("a mail carried %d alerts, more than MaxGroup %d", c, cfg.MaxGroup)
+		}
+		for _, sub := range outageLineRe.FindAllStringSubmatch(b, -1) {
+			k, _ := strconv.Atoi(sub[1])
+			seen[k]++
+		}
+	}
+	for i := range n {
+		if seen[i] != 1 {
+			t.Fatalf("alert %d mailed %d times", i, seen[i])
+		}
 	}
 }
