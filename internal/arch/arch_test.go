@@ -23,11 +23,12 @@ var allowed = map[string][]string{
 	"internal/auditlog":    {"internal/jsonstr"},
 	"internal/tailer":      {"internal/positions"},
 	"outputs/alertfile":    {"internal/alert"},
-	"outputs/email":        {"internal/alert", "internal/event", "internal/osregex", "internal/xmlconf"},
-	"outputs/syslog":       {"internal/alert", "internal/event", "internal/osregex", "internal/xmlconf"},
+	// internal/ratelog: rate-limited logging of output failures and drops.
+	"outputs/email":  {"internal/alert", "internal/event", "internal/osregex", "internal/xmlconf", "internal/ratelog"},
+	"outputs/syslog": {"internal/alert", "internal/event", "internal/osregex", "internal/xmlconf", "internal/ratelog"},
 	"internal/daemon": {"internal/engine", "internal/config", "internal/tailer", "internal/positions",
 		"internal/logformat", "internal/remote", "outputs/alertfile", "internal/alert", "internal/xmlconf",
-		"internal/osregex", "outputs/email", "outputs/syslog"},
+		"internal/osregex", "outputs/email", "outputs/syslog", "internal/ratelog"},
 	// engine -> osregex: the engine owns the per-event regex budget that
 	// decoders and rules share (one analysis path).
 	"internal/engine": {"decoders", "decoders/default", "rules", "rules/default", "internal/alert",

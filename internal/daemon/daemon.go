@@ -57,6 +57,11 @@ type filePos struct {
 // Load reads the configuration and compiles its ruleset, returning every
 // error with its file:line:col. It is what `gossec run -t` checks.
 func Load(confPath, home string, warn func(xmlconf.Pos, string)) (*Loaded, []error) {
+	return load(confPath, home, warn, nil)
+}
+
+// load is Load with the logger the outputs report their failures to.
+func load(confPath, home string, warn func(xmlconf.Pos, string), log *slog.Logger) (*Loaded, []error) {
 	roots, err := xmlconf.ParseFile(confPath)
 	if err != nil {
 		return nil, []error{err}
@@ -72,7 +77,7 @@ func Load(confPath, home string, warn func(xmlconf.Pos, string)) (*Loaded, []err
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	outs, errs := loadOutputs(roots, home)
+	outs, errs := loadOutputs(roots, home, log)
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -93,7 +98,7 @@ func Run(ctx context.Context, opt Options) error {
 	opt.defaults()
 	log := opt.Logger
 	warn := func(p xmlconf.Pos, m string) { log.Warn(m, "at", p.String()) }
-	ld, errs := Load(opt.ConfigPath, opt.Home, warn)
+	ld, errs := load(opt.ConfigPath, opt.Home, warn, log)
 	if len(errs) > 0 {
 		for _, e := range errs {
 			log.Error("load", "error", e)

@@ -169,7 +169,9 @@ func writeKey(b *strings.Builder, v reflect.Value) {
 		b.WriteString(t.Name() + "{")
 		for i := range t.NumField() {
 			f := t.Field(i)
-			if !f.IsExported() || f.Name == "Pos" {
+			// Pos is where the block sits, Logger where it reports:
+			// neither is a setting of the input or output.
+			if !f.IsExported() || f.Name == "Pos" || f.Name == "Logger" {
 				continue
 			}
 			b.WriteString(f.Name + ":")

@@ -59,7 +59,7 @@ type mailOut struct {
 
 // outputTotals are counters that outlive the outputs that counted them.
 type outputTotals struct {
-	sent, dropped, errs, mails, mailDropped, mailFailures int64
+	sent, dropped, errs, mails, mailDropped, mailFailures, mailSpoolLost int64
 }
 
 // retireDrain bounds how long a replaced syslog output may take to
@@ -68,13 +68,15 @@ type outputTotals struct {
 const retireDrain = 30 * time.Second
 
 // loadOutputs reads the <syslog_output> and email sections of the parsed
-// configuration and builds the outputs without starting them.
-func loadOutputs(roots []*xmlconf.Node, home string) (*outputs, []error) {
+// configuration and builds the outputs without starting them. Each output
+// logs its failures and drops to log, rate limited (nil: not at all).
+func loadOutputs(roots []*xmlconf.Node, home string, log *slog.Logger) (*outputs, []error) {
 	o := &outputs{stopping: make(chan struct{})}
 	sc, errs := syslog.ParseConfig(roots)
 	ec, eerrs := email.ParseConfig(roots)
 	errs = append(errs, eerrs...)
 	for _, c := range sc {
+		c.Logger = log
 		out, err := syslog.New(c)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("syslog_output %s:%d: %w", c.Server, c.Port, err))
@@ -87,7 +89,7 @@ func loadOutputs(roots []*xmlconf.Node, home string) (*outputs, []error) {
 		o.syslogs = append(o.syslogs, &syslogOut{Output: out, key: key})
 	}
 	for _, c := range ec {
-		c.Home = home
+		c.Home, c.Logger = home, log
 		m, err := email.New(c)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("email: %w", err))
@@ -292,7 +294,8 @@ func (t *outputTotals) addSyslog(st syslog.Stats, abandoned int64) {
 
 func (t *outputTotals) addMailer(st email.Stats) {
 	t.mails += int64(st.Mails)
-	t.mailDropped += int64(st.Dropped + st.SpoolLost)
+	t.mailDropped += int64(st.Dropped)
+	t.mailSpoolLost += int64(st.SpoolLost)
 	t.mailFailures += int64(st.Failures)
 }
 
@@ -314,14 +317,15 @@ func (o *outputs) counters() []counter {
 		spooled += st.Pending
 	}
 	sent, dropped, errs := t.sent, t.dropped, t.errs
-	mails, mailDropped, mailFailures := t.mails, t.mailDropped, t.mailFailures
+	mails, mailDropped, mailFailures, spoolLost := t.mails, t.mailDropped, t.mailFailures, t.mailSpoolLost
 	return []counter{
 		{"syslog_sent", "alerts sent to syslog destinations", sent},
 		{"syslog_dropped", "syslog messages dropped (queue full) or abandoned", dropped},
 		{"syslog_errors", "failed syslog dials and writes", errs},
 		{"mail_sent", "mails delivered", mails},
-		{"mail_dropped", "alerts the mailer dropped (queue or spool full)", mailDropped},
-		{"mail_failures", "failed mail deliveries (then spooled and retried)", mailFailures},
+		{"mail_dropped", "alerts the mailer dropped (its queue was full)", mailDropped},
+		{"mail_failures", "failed mail delivery attempts (the mail stays spooled and is retried)", mailFailures},
 		{"mail_pending", "mails waiting in the spool", spooled},
+		{"mail_spool_lost", "mails lost because the spool was full (email_spool_size) or no server would take them", spoolLost},
 	}
 }

@@ -2,8 +2,8 @@ package email
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -86,12 +86,13 @@ func (l *limiter) restore(path string, now time.Time) {
 
 // take charges one mail to the hour's budget and saves the budget.
 func (m *Mailer) take(now time.Time) bool {
+	m.limMu.Lock()
+	defer m.limMu.Unlock()
 	if !m.lim.take(now) {
 		return false
 	}
 	if m.budgetFile != "" {
-		// A lost write only forgets part of one hour's count.
-		_ = writeRecord(m.budgetFile, budgetRecord{Hour: m.lim.hour.Unix(), Used: m.lim.used})
+		m.spool.saveBudget(m.budgetFile, budgetRecord{Hour: m.lim.hour.Unix(), Used: m.lim.used})
 	}
 	return true
 }
@@ -118,6 +119,7 @@ func (m *Mailer) compose(b *batch, now time.Time) *outMsg {
 		s := b.sections[0]
 		msg := m.header(kindSMS, b.rcpts, now)
 		msg.Subject, msg.Body = s.SMSSubject(), normalizeEOL([]byte(s.SMSBody()))
+		msg.Alerts = 1
 		return msg
 	}
 	msg := m.header(kindFull, b.rcpts, now)
@@ -133,6 +135,7 @@ func (m *Mailer) compose(b *batch, now time.Time) *outMsg {
 		body = append(body, m.cfg.renderSection(s)...)
 	}
 	msg.Subject, msg.Body = top.Subject(m.cfg.FullSubject), normalizeEOL(body)
+	msg.Alerts = len(b.sections)
 	return msg
 }
 
@@ -160,6 +163,8 @@ func (m *Mailer) hold(b *batch, now time.Time) {
 		if len(d.entries) > 0 && d.size+len(e) > m.cfg.DigestMaxBytes {
 			d.omitted++
 			m.stats.notShown.Add(1)
+			m.rl.Log(slog.LevelWarn, "not_shown", "alert left out of the next-hour digest by its size cap (counted in it)",
+				"digest_max_bytes", m.cfg.DigestMaxBytes, "rule", s.RuleID)
 			continue
 		}
 		d.entries = append(d.entries, e)
@@ -169,7 +174,7 @@ func (m *Mailer) hold(b *batch, now time.Time) {
 
 // sendDueDigests sends the digests of hours that are over, as far as the
 // new hour's budget allows; the rest wait for the next hour.
-func (m *Mailer) sendDueDigests(ctx context.Context, now time.Time) {
+func (m *Mailer) sendDueDigests(now time.Time) {
 	if len(m.digests) == 0 {
 		return
 	}
@@ -183,7 +188,7 @@ func (m *Mailer) sendDueDigests(ctx context.Context, now time.Time) {
 			return
 		}
 		delete(m.digests, k)
-		m.deliver(ctx, m.composeDigest(d, now), now)
+		m.toSpool(m.composeDigest(d, now))
 	}
 }
 
@@ -215,6 +220,7 @@ func (m *Mailer) composeDigest(d *digest, now time.Time) *outMsg {
 		b.WriteString(strconv.Itoa(d.omitted) + " more not shown.\n")
 	}
 	msg.Body = normalizeEOL([]byte(b.String()))
+	msg.Alerts = d.total
 	return msg
 }
 

@@ -2,6 +2,7 @@ package email
 
 import (
 	"fmt"
+	"log/slog"
 	"net/mail"
 	"os"
 	"strconv"
@@ -94,6 +95,13 @@ type Config struct {
 	QueueSize int
 	// Timeout bounds one SMTP conversation.
 	Timeout time.Duration
+	// SpoolSize bounds the mails waiting in the spool
+	// (<email_spool_size>); a mail that finds it full is dropped and
+	// counted (SpoolLost). Default DefaultSpoolSize.
+	SpoolSize int
+	// Logger receives delivery failures and drops, rate limited; nil
+	// logs nothing.
+	Logger *slog.Logger
 	// Clock is the time source; nil means the system clock.
 	Clock Clock
 
@@ -112,6 +120,8 @@ const (
 	DefaultDigestMaxBytes = 64 << 10
 	DefaultQueueSize      = 1024
 	DefaultTimeout        = 30 * time.Second
+	DefaultSpoolSize      = 10000
+	MaxSpoolSize          = 1000000
 )
 
 func newConfig(pos xmlconf.Pos) Config {
@@ -237,6 +247,8 @@ func (p *parser) global(n *xmlconf.Node) {
 			p.yesNo(e, v, &c.FullSubject)
 		case "email_grouping":
 			p.yesNo(e, v, &c.Grouping)
+		case "email_spool_size":
+			p.intIn(e, v, 1, MaxSpoolSize, &c.SpoolSize)
 		}
 	}
 }

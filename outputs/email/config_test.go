@@ -41,6 +41,7 @@ func TestParseConfig(t *testing.T) {
     <smtp_password file="` + pwFile + `"/>
     <secure_smtp>tls</secure_smtp>
     <smtp_tls_verify>no</smtp_tls_verify>
+    <email_spool_size>500</email_spool_size>
   </global>
   <alerts><email_alert_level>10</email_alert_level></alerts>
 </ossec_config>
@@ -66,7 +67,7 @@ func TestParseConfig(t *testing.T) {
 		c.ReplyTo != "soc@example.com" || c.IDSName != "db1" || c.SMTPServer != "smtp.example.com" ||
 		c.HeloServer != "db1.example.com" || c.MaxPerHour != 30 || !c.AuthSMTP || c.User != "ossec" ||
 		c.Password != "from-file" || c.Security != ImplicitTLS || c.Port != 465 || c.TLSVerify ||
-		c.AlertLevel != 10 || !c.Grouping || c.Product != DefaultProduct {
+		c.AlertLevel != 10 || !c.Grouping || c.Product != DefaultProduct || c.SpoolSize != 500 {
 		t.Errorf("config %+v", c)
 	}
 	if len(c.Granular) != 1 {
@@ -111,6 +112,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"file missing", `<smtp_password file="/nonexistent/pw"/>`, `<smtp_password> file "/nonexistent/pw"`},
 		{"auth without user", "<auth_smtp>yes</auth_smtp>", "<auth_smtp> yes needs <smtp_user> and <smtp_password>"},
 		{"template", "<email_template>/nonexistent.tmpl</email_template>", `<email_template> "/nonexistent.tmpl"`},
+		{"spool size", "<email_spool_size>0</email_spool_size>", `<email_spool_size> "0": want a number from 1 to 1000000`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, errs := parse(t, head+tc.body+tail)

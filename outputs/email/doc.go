@@ -17,9 +17,34 @@
 //     the hour does not reset it, and mails spooled at shutdown before
 //     they were charged take their share when they are resent.
 //   - Delivery: github.com/wneessen/go-mail (STARTTLS or implicit TLS,
-//     AUTH PLAIN/LOGIN). A failed delivery is spooled under
-//     HOME/queue/mail/ as JSON and retried with exponential backoff; Run
-//     sends what a previous process left there. Send never blocks.
+//     AUTH PLAIN/LOGIN). Send never blocks: it puts the alert in a
+//     bounded queue (1,024; a full queue drops and counts it). Run's
+//     goroutine (the consumer) routes, groups and charges alerts and puts
+//     every composed mail in the spool, HOME/queue/mail/, one JSON file a
+//     mail; a second goroutine (the sender) delivers the spool oldest
+//     first, and a third writes the files, so neither a hung server nor a
+//     slow disk stops the queue from draining. Grouping (MaxGroup alerts a
+//     mail) applies to everything spooled, at shutdown too.
+//   - Outages: refused connections, a server that accepts and never
+//     answers (each attempt ends at the 30 s timeout), 4xx and 5xx
+//     answers all leave the mail in the spool. The next attempt waits the
+//     backoff (5 s doubling to 10 min) counted from the END of the failed
+//     attempt; a success resets it and the spool drains back to back. The
+//     spool holds at most <email_spool_size> mails (10000); a mail that
+//     finds it full is the one dropped (newest-drop: the oldest mails hold
+//     the start of an incident, and every alert is in the alert files),
+//     counted in SpoolLost (mail_spool_lost). Run sends what a previous
+//     process left there. A stop abandons a hung conversation at once and
+//     writes every mail still in memory, so nothing is lost across a
+//     clean restart; a mail the server accepted after gossec stopped
+//     waiting may arrive twice (at least once, never lost). A crash loses
+//     only the writer's backlog of mails not yet on disk.
+//   - Logs: delivery failures, spool-full and queue-full drops and spool
+//     write errors go to Config.Logger, rate limited by internal/ratelog
+//     (the first at once, then one "(repeated)" summary a minute), every
+//     line naming the output (output="email smtp.example.com:25"); a
+//     success after failures writes the pending summary and one "mail
+//     delivery recovered" line.
 //   - Headers: every header value is stripped of control characters, so
 //     log data cannot add headers; one To and one Cc header.
 //   - Body: every item of event data (log lines, previous_output,
@@ -38,7 +63,9 @@
 // gossec additions in <global>: email_product ("OSSEC HIDS"),
 // email_template (a text/template file for one alert's section),
 // email_full_subject and email_grouping (maild.full_subject and
-// maild.grouping of internal_options). The secret <smtp_password> may be
+// maild.grouping of internal_options), email_spool_size (mails the retry
+// spool may hold, 10000, 1..1000000; a spool left larger by a previous
+// run keeps its mails and refuses new ones until it is below the bound). The secret <smtp_password> may be
 // given literally, as env:NAME (read from the environment at load) or as
 // <smtp_password file="path"/> (first line of the file, read at load).
 //
@@ -53,6 +80,7 @@
 // bytes of the log.
 //
 // Imports: internal/alert, internal/event, internal/osregex,
-// internal/xmlconf, github.com/wneessen/go-mail and the standard library
+// internal/xmlconf, internal/ratelog, github.com/wneessen/go-mail and the
+// standard library
 // (tests also github.com/emersion/go-smtp and go-sasl).
 package email

@@ -5,13 +5,18 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gossec/gossec/internal/alert"
+	"github.com/gossec/gossec/internal/ratelog"
 )
 
 // Clock is the time source of a Mailer; tests inject a fake one.
@@ -35,25 +40,30 @@ type Stats struct {
 	Held      uint64 // alerts held for a digest by email_maxperhour
 	NotShown  uint64 // held alerts left out of a digest by its size cap
 	Failures  uint64 // delivery attempts that failed
-	Spooled   uint64 // messages put in the retry spool
-	SpoolLost uint64 // messages that could not be spooled (spool full)
+	Spooled   uint64 // messages put in the spool (every mail passes through it)
+	SpoolLost uint64 // messages lost: spool full (email_spool_size), or no server would take them
 	Pending   int64  // messages waiting in the spool now
 }
 
 type counters struct {
 	received, dropped, mails, sms, digests, held, notShown atomic.Uint64
 	failures, spooled, spoolLost                           atomic.Uint64
-	pending                                                atomic.Int64
 }
 
-// Backoff bounds of spool retries.
+// Backoff bounds of delivery retries. The wait is measured from the end
+// of the failed attempt, so a server that hangs every attempt until the
+// timeout still gets the full pause between attempts.
 const (
 	minBackoff = 5 * time.Second
 	maxBackoff = 10 * time.Minute
 )
 
 // Mailer is the e-mail output. Send is safe for concurrent use; Run must be
-// called once, by the goroutine that owns delivery.
+// called once. Run's goroutine (the consumer) routes, groups and charges
+// alerts and puts every composed mail into the spool; a second goroutine
+// (the sender) delivers the spool oldest first. The consumer never waits
+// for the network, so a server that hangs cannot stop the queue from
+// draining into the spool.
 type Mailer struct {
 	cfg    Config
 	clock  Clock
@@ -61,19 +71,31 @@ type Mailer struct {
 	queue  chan item
 	tr     transport
 	host   string // Message-ID domain
+	name   string // "email host:port", in every log line
+	log    *slog.Logger
+	rl     *ratelog.Logger
 	stats  counters
+	spool  *spool
 
-	// Owned by Run.
-	lim limiter
+	// limMu guards lim: the consumer charges new mails, the sender
+	// charges mails spooled at shutdown before they were charged.
+	limMu sync.Mutex
+	lim   limiter
 	// budgetFile keeps the hour's budget across restarts, so a daemon
 	// restarted (or crash-looping) within an hour cannot exceed the cap.
 	budgetFile string
-	groups     map[string]*batch
-	digests    map[string]*digest
-	spool      *spool
+
+	// Owned by the consumer (Run).
+	groups  map[string]*batch
+	digests map[string]*digest
+	seq     uint64
+
+	// Owned by the sender.
 	retryAt    time.Time
 	backoff    time.Duration
-	seq        uint64
+	charged    *outMsg            // an Uncharged mail that took its share, until delivered
+	failing    int                // failed attempts since the last success
+	senderSync chan chan struct{} // test hook: answered when the sender is idle
 }
 
 type item struct {
@@ -112,26 +134,40 @@ func New(cfg Config, opt ...Options) (*Mailer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("email: %w", err)
 	}
+	name := "email " + net.JoinHostPort(cfg.SMTPServer, strconv.Itoa(cfg.Port))
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	m := &Mailer{
-		cfg:     cfg,
-		clock:   cfg.Clock,
-		routes:  routes,
-		queue:   make(chan item, cfg.QueueSize),
-		tr:      tr,
-		host:    messageIDHost(cfg.HeloServer),
-		lim:     limiter{max: cfg.MaxPerHour},
-		groups:  map[string]*batch{},
-		digests: map[string]*digest{},
-		backoff: minBackoff,
+		cfg:        cfg,
+		clock:      cfg.Clock,
+		routes:     routes,
+		queue:      make(chan item, cfg.QueueSize),
+		tr:         tr,
+		host:       messageIDHost(cfg.HeloServer),
+		name:       name,
+		log:        log.With("output", name),
+		rl:         ratelog.New(log, ratelog.DefaultInterval, cfg.Clock, "output", name),
+		lim:        limiter{max: cfg.MaxPerHour},
+		groups:     map[string]*batch{},
+		digests:    map[string]*digest{},
+		backoff:    minBackoff,
+		senderSync: make(chan chan struct{}),
 	}
 	dir := ""
 	if cfg.Home != "" {
 		dir = cfg.Home + "/queue/mail"
 	}
-	if m.spool, err = openSpool(dir); err != nil {
+	if m.spool, err = openSpool(dir, cfg.SpoolSize); err != nil {
 		return nil, fmt.Errorf("email: %w", err)
 	}
-	m.stats.pending.Store(int64(m.spool.len()))
+	m.spool.onWriteErr = func(err error) {
+		m.rl.Log(slog.LevelError, "spool_write", "mail spool write failed, mail kept in memory only", "error", err)
+	}
+	if bad := m.spool.bad; bad > 0 {
+		m.log.Error("unreadable mail spool records renamed *.bad", "dir", dir, "records", bad)
+	}
 	if dir != "" {
 		m.budgetFile = dir + "/" + budgetName
 		m.lim.restore(m.budgetFile, m.clock.Now())
@@ -170,6 +206,9 @@ func fillDefaults(c *Config) {
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout
 	}
+	if c.SpoolSize <= 0 {
+		c.SpoolSize = DefaultSpoolSize
+	}
 }
 
 func messageIDHost(helo string) string {
@@ -201,6 +240,10 @@ func (m *Mailer) Send(a *alert.Alert) bool {
 		return true
 	default:
 		m.stats.dropped.Add(1)
+		if !m.rl.Again("queue_full") {
+			m.rl.Log(slog.LevelError, "queue_full", "mail queue full, alert dropped",
+				"queue_size", m.cfg.QueueSize, "rule", a.Rule.ID)
+		}
 		return false
 	}
 }
@@ -212,20 +255,32 @@ func (m *Mailer) Stats() Stats {
 		Received: c.received.Load(), Dropped: c.dropped.Load(), Mails: c.mails.Load(),
 		SMS: c.sms.Load(), Digests: c.digests.Load(), Held: c.held.Load(),
 		NotShown: c.notShown.Load(), Failures: c.failures.Load(), Spooled: c.spooled.Load(),
-		SpoolLost: c.spoolLost.Load(), Pending: c.pending.Load(),
+		SpoolLost: c.spoolLost.Load(), Pending: int64(m.spool.len()),
 	}
 }
 
 // Run delivers until ctx ends: it groups alerts, enforces the hourly cap,
-// sends digests when the hour turns and retries the spool with backoff,
-// starting with what a previous process spooled. On return, mails that
-// were still waiting for their group delay or digest are spooled, so the
-// next Run sends them.
+// puts every mail in the spool and, in a second goroutine, sends the spool
+// with backoff, starting with what a previous process spooled. On return,
+// mails that were still waiting for their group delay or digest are
+// spooled, so the next Run sends them; a delivery in progress is abandoned
+// (its mail stays in the spool).
 func (m *Mailer) Run(ctx context.Context) error {
 	m.retryAt = m.clock.Now()
+	senderDone := make(chan struct{})
+	go func() {
+		defer close(senderDone)
+		m.sender(ctx)
+	}()
+	stopWriter, writerDone := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		m.spool.writeLoop(stopWriter)
+	}()
+	defer m.rl.Close()
 	for {
 		now := m.clock.Now()
-		m.tick(ctx, now)
+		m.tick(now)
 		var wake <-chan time.Time
 		if at, ok := m.nextWake(now); ok {
 			wake = m.clock.After(max(at.Sub(now), 0))
@@ -233,32 +288,32 @@ func (m *Mailer) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			m.shutdown()
+			<-senderDone
+			close(stopWriter)
+			<-writerDone // every mail and the budget are on disk
 			return nil
 		case it := <-m.queue:
 			now = m.clock.Now()
-			m.tick(ctx, now)
+			m.tick(now)
 			if it.sync != nil {
 				close(it.sync)
 				continue
 			}
-			m.handle(ctx, it.r, now)
+			m.handle(it.r, now)
 		case <-wake:
 		}
 	}
 }
 
-// tick does the time-driven work: digests due since the hour turned,
-// groups whose delay is over, and spool retries.
-func (m *Mailer) tick(ctx context.Context, now time.Time) {
-	m.sendDueDigests(ctx, now)
+// tick does the time-driven work: digests due since the hour turned and
+// groups whose delay is over.
+func (m *Mailer) tick(now time.Time) {
+	m.sendDueDigests(now)
 	for _, k := range sortedKeys(m.groups) {
 		if g := m.groups[k]; !now.Before(g.deadline) {
 			delete(m.groups, k)
-			m.dispatch(ctx, g, now)
+			m.dispatch(g, now)
 		}
-	}
-	if m.spool.len() > 0 && !now.Before(m.retryAt) {
-		m.retrySpool(ctx, now)
 	}
 }
 
@@ -277,23 +332,20 @@ func (m *Mailer) nextWake(now time.Time) (time.Time, bool) {
 	if len(m.digests) > 0 {
 		earlier(hourOf(now).Add(time.Hour))
 	}
-	if m.spool.len() > 0 {
-		earlier(m.retryAt)
-	}
 	return at, ok
 }
 
 // handle files one routed alert: SMS right away, full-format mails into
 // the group of their recipient set unless grouping is off for them.
-func (m *Mailer) handle(ctx context.Context, r routed, now time.Time) {
+func (m *Mailer) handle(r routed, now time.Time) {
 	if r.sms != nil {
-		m.dispatch(ctx, &batch{rcpts: r.sms, format: SMS, sections: []*Section{r.sec}}, now)
+		m.dispatch(&batch{rcpts: r.sms, format: SMS, sections: []*Section{r.sec}}, now)
 	}
 	if r.full == nil {
 		return
 	}
 	if !m.cfg.Grouping || r.noGroup {
-		m.dispatch(ctx, &batch{rcpts: r.full, format: Full, sections: []*Section{r.sec}}, now)
+		m.dispatch(&batch{rcpts: r.full, format: Full, sections: []*Section{r.sec}}, now)
 		return
 	}
 	g := m.groups[r.full.key]
@@ -304,18 +356,18 @@ func (m *Mailer) handle(ctx context.Context, r routed, now time.Time) {
 	g.sections = append(g.sections, r.sec)
 	if r.noDelay || len(g.sections) >= m.cfg.MaxGroup {
 		delete(m.groups, r.full.key)
-		m.dispatch(ctx, g, now)
+		m.dispatch(g, now)
 	}
 }
 
-// dispatch sends a batch as one message if the hour's budget allows,
+// dispatch spools a batch as one message if the hour's budget allows,
 // else holds its alerts for the next hour's digest.
-func (m *Mailer) dispatch(ctx context.Context, b *batch, now time.Time) {
+func (m *Mailer) dispatch(b *batch, now time.Time) {
 	if !m.take(now) {
 		m.hold(b, now)
 		return
 	}
-	m.deliver(ctx, m.compose(b, now), now)
+	m.toSpool(m.compose(b, now))
 }
 
 func (m *Mailer) nextID(now time.Time) string {
@@ -323,32 +375,106 @@ func (m *Mailer) nextID(now time.Time) string {
 	return fmt.Sprintf("%d.%d.gossec@%s", now.UnixNano(), m.seq, m.host)
 }
 
-// deliver sends msg, or spools it when the server is known to be down or
-// the attempt fails.
-func (m *Mailer) deliver(ctx context.Context, msg *outMsg, now time.Time) {
-	if m.spool.len() > 0 {
-		// The server failed recently: queue behind the older messages
-		// instead of trying again for every new one.
-		m.toSpool(msg)
+// toSpool hands a composed mail to the sender through the spool. A full
+// spool refuses the newest mail: the oldest ones hold the start of an
+// incident, and every alert is in the alert files anyway.
+func (m *Mailer) toSpool(msg *outMsg) {
+	if err := m.spool.put(msg); err != nil {
+		m.stats.spoolLost.Add(1)
+		m.rl.Log(slog.LevelError, "spool_full", "mail spool full, newest mail dropped",
+			"email_spool_size", m.cfg.SpoolSize, "alerts", msg.Alerts, "subject", msg.Subject,
+			"lost_total", m.stats.spoolLost.Load())
 		return
 	}
-	if err := m.send(ctx, msg); err != nil {
-		m.toSpool(msg)
-		m.failed(now)
+	m.stats.spooled.Add(1)
+}
+
+// sender delivers the spool, oldest first, until ctx ends. After a
+// failure it waits the backoff, counted from the end of the attempt, and
+// doubles it; a success resets it.
+func (m *Mailer) sender(ctx context.Context) {
+	var waiters []chan struct{}
+	release := func() {
+		for _, w := range waiters {
+			close(w)
+		}
+		waiters = nil
+	}
+	defer release()
+	var wake <-chan time.Time
+	var wakeAt time.Time
+	for ctx.Err() == nil {
+		now := m.clock.Now()
+		msg, ok := m.spool.first()
+		if ok && !now.Before(m.retryAt) {
+			m.attempt(ctx, msg, now)
+			continue
+		}
+		release() // idle: everything due is done
+		switch {
+		case !ok:
+			wake = nil
+		case wake == nil || !wakeAt.Equal(m.retryAt):
+			wakeAt = m.retryAt
+			wake = m.clock.After(m.retryAt.Sub(now))
+		}
+		select {
+		case <-ctx.Done():
+		case <-m.spool.signal:
+		case <-wake:
+			wake = nil
+		case w := <-m.senderSync:
+			waiters = append(waiters, w)
+		}
 	}
 }
 
-// failed schedules the next spool retry and doubles the backoff.
-func (m *Mailer) failed(now time.Time) {
-	m.retryAt = now.Add(m.backoff)
-	m.backoff = min(2*m.backoff, maxBackoff)
+// attempt sends the oldest spooled mail once.
+func (m *Mailer) attempt(ctx context.Context, msg *outMsg, now time.Time) {
+	if msg.Uncharged && m.charged != msg {
+		if !m.take(now) {
+			// Over the budget: the oldest mail waits for the next hour
+			// and the ones behind it keep their order.
+			m.retryAt = hourOf(now).Add(time.Hour)
+			return
+		}
+		// Remembered here, not set in msg: the spool writer may be
+		// encoding it right now.
+		m.charged = msg
+	}
+	err := m.send(ctx, msg)
+	switch {
+	case err == nil:
+		m.spool.dropFirst()
+		m.backoff = minBackoff
+		if m.failing > 0 {
+			m.rl.Resolve("send") // its pending summary first
+			m.log.Info("mail delivery recovered", "failed_attempts", m.failing, "pending", m.spool.len())
+			m.failing = 0
+		}
+	case ctx.Err() != nil:
+		// Shutdown: the mail stays in the spool for the next run.
+	case errors.Is(err, errBadMessage):
+		m.spool.dropFirst()
+		m.stats.spoolLost.Add(1)
+		m.rl.Log(slog.LevelError, "bad_message", "mail dropped: no server would accept it",
+			"error", err, "subject", msg.Subject)
+	default:
+		// The clock is read after the attempt: an attempt that hung for
+		// the whole timeout must not make the retry due at once.
+		m.retryAt = m.clock.Now().Add(m.backoff)
+		m.rl.Log(slog.LevelWarn, "send", "mail delivery failed", "error", err,
+			"pending", m.spool.len(), "retry_in", m.backoff.String())
+		m.backoff = min(2*m.backoff, maxBackoff)
+		m.failing++
+		m.stats.failures.Add(1)
+	}
 }
 
 func (m *Mailer) send(ctx context.Context, msg *outMsg) error {
 	ctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
 	defer cancel()
 	if err := m.tr.send(ctx, msg); err != nil {
-		m.stats.failures.Add(1)
 		return err
 	}
 	m.stats.mails.Add(1)
@@ -359,46 +485,6 @@ func (m *Mailer) send(ctx context.Context, msg *outMsg) error {
 		m.stats.digests.Add(1)
 	}
 	return nil
-}
-
-func (m *Mailer) toSpool(msg *outMsg) {
-	if err := m.spool.put(msg); err != nil {
-		m.stats.spoolLost.Add(1)
-		return
-	}
-	m.stats.spooled.Add(1)
-	m.stats.pending.Store(int64(m.spool.len()))
-}
-
-// retrySpool sends spooled messages oldest first and stops at the first
-// failure, doubling the backoff; a success resets it.
-func (m *Mailer) retrySpool(ctx context.Context, now time.Time) {
-	for m.spool.len() > 0 && ctx.Err() == nil {
-		msg := m.spool.first()
-		if msg.Uncharged {
-			if !m.take(now) {
-				// Over the budget: the oldest mail waits for the next
-				// hour and the ones behind it keep their order.
-				m.retryAt = hourOf(now).Add(time.Hour)
-				return
-			}
-			msg.Uncharged = false
-		}
-		err := m.send(ctx, msg)
-		if errors.Is(err, errBadMessage) {
-			m.spool.dropFirst()
-			m.stats.spoolLost.Add(1)
-			m.stats.pending.Store(int64(m.spool.len()))
-			continue
-		}
-		if err != nil {
-			m.failed(now)
-			return
-		}
-		m.spool.dropFirst()
-		m.stats.pending.Store(int64(m.spool.len()))
-		m.backoff = minBackoff
-	}
 }
 
 // shutdown routes what is still queued and spools every mail that was
@@ -412,7 +498,7 @@ func (m *Mailer) shutdown() {
 				close(it.sync)
 				continue
 			}
-			m.hand(it.r, now)
+			m.hand(it.r)
 			continue
 		default:
 		}
@@ -435,12 +521,18 @@ func (m *Mailer) spoolUncharged(msg *outMsg) {
 	m.toSpool(msg)
 }
 
-// hand files an alert at shutdown without touching the network.
-func (m *Mailer) hand(r routed, now time.Time) {
+// hand files an alert at shutdown without touching the network. Groups
+// keep their MaxGroup bound (and do_not_group its one alert per mail).
+func (m *Mailer) hand(r routed) {
+	now := m.clock.Now()
 	if r.sms != nil {
 		m.spoolUncharged(m.compose(&batch{rcpts: r.sms, format: SMS, sections: []*Section{r.sec}}, now))
 	}
 	if r.full == nil {
+		return
+	}
+	if !m.cfg.Grouping || r.noGroup {
+		m.spoolUncharged(m.compose(&batch{rcpts: r.full, format: Full, sections: []*Section{r.sec}}, now))
 		return
 	}
 	g := m.groups[r.full.key]
@@ -449,13 +541,24 @@ func (m *Mailer) hand(r routed, now time.Time) {
 		m.groups[r.full.key] = g
 	}
 	g.sections = append(g.sections, r.sec)
+	if len(g.sections) >= m.cfg.MaxGroup {
+		delete(m.groups, r.full.key)
+		m.spoolUncharged(m.compose(g, now))
+	}
 }
 
-// syncLoop waits until Run has handled everything sent before it (tests).
+// syncLoop waits until Run has handled everything sent before it and the
+// sender has done every attempt that is due (tests).
 func (m *Mailer) syncLoop() {
 	ch := make(chan struct{})
 	m.queue <- item{sync: ch}
 	<-ch
+	w := make(chan struct{})
+	m.senderSync <- w
+	<-w
+	f := make(chan struct{})
+	m.spool.wsync <- f
+	<-f
 }
 
 func sortedKeys[V any](mp map[string]V) []string {

@@ -43,16 +43,23 @@ type testServer struct {
 	mechs   []string // AUTH mechanisms offered; nil = no AUTH
 	user    string
 	pass    string
-	reject  atomic.Bool // answer MAIL FROM with 451
+	reject  atomic.Bool  // answer MAIL FROM with 451
+	rcptErr atomic.Int32 // answer RCPT TO with this code (0: accept)
+	dataErr atomic.Int32 // answer the end of DATA with this code (0: accept)
 	mu      sync.Mutex
 	msgs    []received
 	arrived chan struct{}
 }
 
 func newTestServer(t *testing.T, implicitTLS bool, mechs ...string) *testServer {
+	return newTestServerOn(t, "127.0.0.1:0", implicitTLS, mechs...)
+}
+
+// newTestServerOn is newTestServer on a given address.
+func newTestServerOn(t *testing.T, addr string, implicitTLS bool, mechs ...string) *testServer {
 	t.Helper()
 	cert, pool := selfSigned(t)
-	s := &testServer{t: t, pool: pool, mechs: mechs, user: "ossec", pass: "s3cret", arrived: make(chan struct{}, 1000)}
+	s := &testServer{t: t, pool: pool, mechs: mechs, user: "ossec", pass: "s3cret", arrived: make(chan struct{}, 10000)}
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "localhost"
 	s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
@@ -61,9 +68,9 @@ func newTestServer(t *testing.T, implicitTLS bool, mechs ...string) *testServer 
 	var l net.Listener
 	var err error
 	if implicitTLS {
-		l, err = tls.Listen("tcp", "127.0.0.1:0", s.srv.TLSConfig)
+		l, err = tls.Listen("tcp", addr, s.srv.TLSConfig)
 	} else {
-		l, err = net.Listen("tcp", "127.0.0.1:0")
+		l, err = net.Listen("tcp", addr)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -127,6 +134,9 @@ func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if c := x.s.rcptErr.Load(); c != 0 {
+		return &smtp.SMTPError{Code: int(c), Message: "recipient refused for now"}
+	}
 	x.rcpts = append(x.rcpts, to)
 	return nil
 }
@@ -135,6 +145,9 @@ func (x *session) Data(r io.Reader) error {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return err
+	}
+	if c := x.s.dataErr.Load(); c != 0 {
+		return &smtp.SMTPError{Code: int(c), Message: "message refused for now"}
 	}
 	raw := strings.ReplaceAll(string(data), "\r\n", "\n")
 	msg, err := mail.ReadMessage(bytes.NewReader(data))

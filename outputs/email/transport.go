@@ -33,6 +33,9 @@ type outMsg struct {
 	IDSName  string    `json:"ids_name,omitempty"`
 	Subject  string    `json:"subject"`
 	Body     string    `json:"body"`
+	// Alerts is the number of alerts the message carries (for logs and
+	// tests; a digest counts those it left out too).
+	Alerts int `json:"alerts,omitempty"`
 	// Uncharged marks a message spooled at shutdown before it took its
 	// share of email_maxperhour (a group still waiting for its delay, a
 	// digest waiting for the hour): the retry charges it.
@@ -118,12 +121,27 @@ func (m *outMsg) build() (*mail.Msg, error) {
 	return g, nil
 }
 
+// send runs one SMTP conversation. go-mail honours ctx only while it
+// dials; after that, a server that accepted and never answers holds the
+// conversation until the connection deadline (the timeout). So the
+// conversation runs in its own goroutine and send returns as soon as ctx
+// ends: a shutdown does not wait for a hung server. The abandoned
+// conversation ends by its deadline; if the server accepts the mail after
+// all, the retry from the spool delivers it a second time (at least once,
+// never lost).
 func (t *smtpTransport) send(ctx context.Context, m *outMsg) error {
 	g, err := m.build()
 	if err != nil {
 		return fmt.Errorf("%w: %w", errBadMessage, err)
 	}
-	if err := t.client.DialAndSendWithContext(ctx, g); err != nil {
+	done := make(chan error, 1)
+	go func() { done <- t.client.DialAndSendWithContext(ctx, g) }()
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	if err != nil {
 		return fmt.Errorf("smtp: %w", err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package syslog
 
 import (
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -111,6 +112,11 @@ type Config struct {
 	WriteTimeout time.Duration // 10s
 	BackoffMin   time.Duration // 250ms
 	BackoffMax   time.Duration // 30s
+
+	// Logger receives failed dials and writes and dropped messages, rate
+	// limited (the first at once, then a summary a minute); nil logs
+	// nothing.
+	Logger *slog.Logger
 
 	Pos xmlconf.Pos // the <syslog_output> element
 }

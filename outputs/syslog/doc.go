@@ -65,7 +65,11 @@
 // message; a connection that dies in the middle of a burst can still lose
 // what the kernel had accepted (TCP has no application acknowledgement).
 // UDP is fire-and-forget. Run returns nil when its context ends; messages
-// still queued then are abandoned.
+// still queued then are abandoned. Failed dials and writes, queue-full
+// drops and abandoned messages go to Config.Logger, rate limited by
+// internal/ratelog (the first at once, then one "(repeated)" summary a
+// minute), each line naming the output (output="syslog siem:514/tcp");
+// the first write after failures logs "syslog delivery recovered".
 //
 // # Options
 //
@@ -83,5 +87,5 @@
 // agent's "->".
 //
 // Imports: internal/alert, internal/event, internal/osregex,
-// internal/xmlconf and the standard library.
+// internal/xmlconf, internal/ratelog and the standard library.
 package syslog

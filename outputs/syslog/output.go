@@ -3,6 +3,7 @@ package syslog
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gossec/gossec/internal/alert"
+	"github.com/gossec/gossec/internal/ratelog"
 )
 
 // Stats are an Output's counters since New.
@@ -32,6 +34,9 @@ type Output struct {
 	cfg  Config
 	addr string
 	tr   *transport
+	name string // "syslog host:port/proto", in every log line
+	log  *slog.Logger
+	rl   *ratelog.Logger
 
 	renderMu sync.Mutex // guards f and scratch
 	f        *formatter
@@ -60,9 +65,16 @@ func New(cfg Config) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
+	name := "syslog " + tr.addr + "/" + cfg.Protocol.String()
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	return &Output{
-		cfg: cfg, addr: tr.addr, tr: tr,
-		f: newFormatter(&cfg, host), q: newQueue(cfg.QueueSize),
+		cfg: cfg, addr: tr.addr, tr: tr, name: name,
+		log: log.With("output", name),
+		rl:  ratelog.New(log, ratelog.DefaultInterval, nil, "output", name),
+		f:   newFormatter(&cfg, host), q: newQueue(cfg.QueueSize),
 	}, nil
 }
 
@@ -155,6 +167,10 @@ func (o *Output) Send(a *alert.Alert) bool {
 	}
 	if o.q.push(o.scratch) {
 		o.dropped.Add(1)
+		if !o.rl.Again("queue_full") {
+			o.rl.Log(slog.LevelError, "queue_full", "syslog queue full, oldest message dropped",
+				"queue_size", o.cfg.QueueSize)
+		}
 		return false
 	}
 	return true

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -131,6 +132,7 @@ func readProbe(conn net.Conn) bool {
 func (o *Output) Run(ctx context.Context) error {
 	d := deliverer{o: o, backoff: o.cfg.BackoffMin}
 	defer d.closeConn()
+	defer o.rl.Close()
 	var msg []byte
 	for {
 		var ok bool
@@ -144,6 +146,9 @@ func (o *Output) Run(ctx context.Context) error {
 			continue
 		}
 		if !d.deliver(ctx, msg) {
+			// Stopped while the server was failing: the message in hand
+			// and the queue are lost; say so.
+			o.log.Error("syslog output stopped with messages not sent", "messages", 1+o.q.len())
 			return nil
 		}
 	}
@@ -154,6 +159,7 @@ type deliverer struct {
 	o       *Output
 	conn    net.Conn
 	fresh   bool // dialled, nothing written yet
+	failing int  // failed dials and writes since the last success
 	backoff time.Duration
 }
 
@@ -192,6 +198,7 @@ func (d *deliverer) deliver(ctx context.Context, msg []byte) bool {
 			o.sent.Add(1)
 			d.fresh = false
 			d.backoff = o.cfg.BackoffMin
+			d.recovered()
 			return true
 		}
 		fresh := d.fresh
@@ -199,9 +206,13 @@ func (d *deliverer) deliver(ctx context.Context, msg []byte) bool {
 		if err == errPeerClosed && !fresh {
 			continue // the server went away since the last write: redial now
 		}
-		o.errors.Add(1)
+		n := o.errors.Add(1)
+		d.failing++
+		o.rl.Log(slog.LevelWarn, "write", "syslog write failed", "error", err, "errors_total", n)
 		if tries++; tries == maxWriteTries {
-			o.abandoned.Add(1)
+			a := o.abandoned.Add(1)
+			o.rl.Log(slog.LevelError, "abandoned", "syslog message abandoned after failed writes",
+				"tries", maxWriteTries, "abandoned_total", a)
 			return true
 		}
 		if !d.wait(ctx) {
@@ -212,10 +223,28 @@ func (d *deliverer) deliver(ctx context.Context, msg []byte) bool {
 
 var errPeerClosed = errors.New("closed by the server")
 
+// recovered ends the failure episodes after a successful write: their
+// pending summaries are written, and one line says delivery works again.
+func (d *deliverer) recovered() {
+	if d.failing == 0 {
+		return
+	}
+	d.o.rl.Resolve("dial")
+	d.o.rl.Resolve("write")
+	d.o.log.Info("syslog delivery recovered", "failures", d.failing, "queued", d.o.q.len())
+	d.failing = 0
+}
+
 func (d *deliverer) connect(ctx context.Context) bool {
 	conn, err := d.o.tr.dial(ctx)
 	if err != nil {
-		d.o.errors.Add(1)
+		n := d.o.errors.Add(1)
+		if ctx.Err() != nil {
+			return false // shutdown: not worth a log line
+		}
+		d.failing++
+		d.o.rl.Log(slog.LevelWarn, "dial", "syslog connect failed", "error", err, "errors_total", n,
+			"queued", d.o.q.len())
 		return false
 	}
 	d.o.dials.Add(1)
