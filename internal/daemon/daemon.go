@@ -153,6 +153,9 @@ type daemon struct {
 	stats *Stats
 	srcs  sources
 	outs  *outputs
+	// after arms the retry timer while a sink fails (time.After when nil);
+	// tests inject it.
+	after func(time.Duration) <-chan time.Time
 }
 
 func newDaemon(opt Options, cfg *config.Config, rs *engine.Ruleset) (*daemon, error) {
@@ -173,6 +176,10 @@ func newDaemon(opt Options, cfg *config.Config, rs *engine.Ruleset) (*daemon, er
 		LogAll:     cfg.Global.LogAll,
 		LogAllJSON: cfg.Global.LogAllJSON,
 		Clock:      opt.Clock,
+		OnRepair: func(path string, cut int64) {
+			opt.Logger.Warn("alert file ended in a torn record (crash during a write); cut back to the last whole record",
+				"file", path, "bytes_cut", cut)
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("opening alert files: %w", err)
@@ -211,21 +218,64 @@ func (d *daemon) loop(ctx context.Context) error {
 
 // analyze consumes events until the inputs have stopped (ctx cancelled or
 // a reload requested). It reports whether a reload was requested.
+//
+// While the analyzer is blocked (an alert file cannot be written, or a
+// commit failed), no event is taken: the inputs wait on the bounded queue,
+// and the analyzer retries with backoff. A stop during such an outage
+// drains the queue without delivering (positions stay uncommitted, so the
+// lines are read again at the next start); a reload waits for the outage
+// to end.
 func (d *daemon) analyze(ctx context.Context, in *inputs) (reload bool) {
 	tick := time.NewTicker(d.opt.CommitInterval)
 	defer tick.Stop()
-	stopping := false
+	after := d.after
+	if after == nil {
+		after = time.After
+	}
+	stopping, abandoning := false, false
+	done := ctx.Done()
+	var retry <-chan time.Time // armed while blocked
 	lastPrune := time.Time{}
+	defer func() {
+		if n := d.stats.AbandonedAtStop.Load(); n > 0 {
+			d.log.Warn("stopped during an alert output outage: events not delivered; lines of files are read again at the next start",
+				"events", n, "lost_non_file", d.stats.LostAtStop.Load())
+		}
+	}()
 	for {
+		items := in.items
+		if d.an.blocked() && !abandoning && ctx.Err() != nil {
+			abandoning = true
+			d.an.abandon()
+		}
+		switch {
+		case abandoning:
+			retry = nil
+		case d.an.blocked():
+			items = nil // back-pressure: nothing is taken until the sink works
+			if retry == nil {
+				retry = after(d.an.retryDelay())
+			}
+		default:
+			retry = nil
+		}
 		select {
-		case it, ok := <-in.items:
+		case it, ok := <-items:
 			if !ok {
 				return reload
 			}
+			if abandoning {
+				d.an.discard(it)
+				continue
+			}
 			d.an.process(it)
+		case <-retry:
+			retry = nil
+			d.an.retry()
 		case <-tick.C:
-			if err := d.an.commit(); err != nil {
-				d.log.Error("commit", "error", err)
+			if d.an.committing() {
+				// Errors are logged (rate-limited) and retried by the analyzer.
+				d.an.commit()
 			}
 			d.writeState()
 			if now := d.opt.Clock(); now.Sub(lastPrune) > time.Hour {
@@ -237,7 +287,8 @@ func (d *daemon) analyze(ctx context.Context, in *inputs) (reload bool) {
 				stopping, reload = true, true
 				in.stop()
 			}
-		case <-ctx.Done():
+		case <-done:
+			done = nil // closed for good: selecting it again would spin
 			if !stopping {
 				stopping = true
 				in.stop()

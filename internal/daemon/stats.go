@@ -22,6 +22,14 @@ type Stats struct {
 	UnparsedRecords atomic.Int64
 	CommandRuns     atomic.Int64
 	IgnoredByConfig atomic.Int64
+	// OutputStalls counts the times the analyzer stopped taking events
+	// because an alert or archive file could not be written.
+	OutputStalls atomic.Int64
+	// AbandonedAtStop counts events dropped undelivered by a stop during
+	// such an outage (file lines are read again at the next start);
+	// LostAtStop those of them that came from no file (network,
+	// commands), which nothing will send again.
+	AbandonedAtStop, LostAtStop atomic.Int64
 }
 
 func (s *Stats) countAlert(level int) {
@@ -58,7 +66,10 @@ func (d *daemon) counters() ([]counter, []fileCount, []int64) {
 		{"events_decoded", "events a decoder matched", s.Decoded.Load()},
 		{"unparsed_records", "lines or records a log_format could not turn into an event", s.UnparsedRecords.Load()},
 		{"ignored_by_config", "events dropped by <ignore>/<restrict>", s.IgnoredByConfig.Load()},
-		{"output_errors", "alert writes that failed", s.OutputErrors.Load()},
+		{"output_errors", "alert writes that failed (each retry counts)", s.OutputErrors.Load()},
+		{"output_stalls", "times event intake stopped until an alert file could be written again", s.OutputStalls.Load()},
+		{"stop_abandoned", "events left undelivered by a stop during an output outage (file lines are re-read)", s.AbandonedAtStop.Load()},
+		{"stop_lost", "of those, events from the network or commands, which are lost", s.LostAtStop.Load()},
 		{"input_errors", "inputs that failed to start or stopped on error", s.InputErrors.Load()},
 		{"command_runs", "command executions", s.CommandRuns.Load()},
 		{"reloads", "successful reloads", s.Reloads.Load()},
