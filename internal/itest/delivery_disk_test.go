@@ -17,10 +17,14 @@ import (
 	"time"
 )
 
-// diskConfig follows logsrc/auth.log and forwards every alert to a TCP
-// syslog receiver on loopback.
+// diskConfig follows logsrc/auth.log, archives every event to
+// archives.json and forwards every alert to a TCP syslog receiver on
+// loopback.
 func diskConfig(port int) string {
 	return fmt.Sprintf(`<ossec_config>
+  <global>
+    <logall_json>yes</logall_json>
+  </global>
   <localfile>
     <location>logsrc/auth.log</location>
     <log_format>syslog</log_format>
@@ -134,19 +138,19 @@ func (r *diskReceiver) snapshot() map[int64]int {
 	return out
 }
 
-// diskFileCheck reads alerts.json and alerts.log: the number of alerts
-// per line number in alerts.json, the alerts.json lines that are not one
-// JSON object, and the alerts.log blocks that do not start as an alert.
-func diskFileCheck(h *home) (seen map[int64]int, badJSON, badLog int) {
+// diskJSONLines counts, per line number, the records of a JSON-lines file
+// of the home that carry it, and the lines that are not one JSON object (a
+// torn tail included).
+func diskJSONLines(h *home, rel string) (seen map[int64]int, bad int) {
 	seen = map[int64]int{}
-	data, _ := os.ReadFile(h.path("logs/alerts/alerts.json"))
+	data, _ := os.ReadFile(h.path(rel))
 	for line := range bytes.SplitSeq(data, []byte("\n")) {
 		if len(line) == 0 {
 			continue
 		}
 		var m map[string]any
 		if json.Unmarshal(line, &m) != nil {
-			badJSON++
+			bad++
 			continue
 		}
 		if mm := userRe.FindStringSubmatch(fullLog(m)); mm != nil {
@@ -155,8 +159,16 @@ func diskFileCheck(h *home) (seen map[int64]int, badJSON, badLog int) {
 		}
 	}
 	if len(data) > 0 && data[len(data)-1] != '\n' {
-		badJSON++ // a torn tail counts even though it is not a line yet
+		bad++ // a torn tail counts even though it is not a line yet
 	}
+	return seen, bad
+}
+
+// diskFileCheck reads alerts.json and alerts.log: the number of alerts
+// per line number in alerts.json, the alerts.json lines that are not one
+// JSON object, and the alerts.log blocks that do not start as an alert.
+func diskFileCheck(h *home) (seen map[int64]int, badJSON, badLog int) {
+	seen, badJSON = diskJSONLines(h, "logs/alerts/alerts.json")
 	logData, _ := os.ReadFile(h.path("logs/alerts/alerts.log"))
 	for block := range strings.SplitSeq(string(logData), "\n\n") {
 		if block != "" && !strings.HasPrefix(block, "** Alert ") {
@@ -164,6 +176,23 @@ func diskFileCheck(h *home) (seen map[int64]int, badJSON, badLog int) {
 		}
 	}
 	return seen, badJSON, badLog
+}
+
+// diskCount is how many of the line numbers 1..total are missing from
+// seen, and how many extra copies it holds.
+func diskCount(seen map[int64]int, total int64) (lost, repeated int, first []int64) {
+	for i := int64(1); i <= total; i++ {
+		switch c := seen[i]; {
+		case c == 0:
+			lost++
+			if len(first) < 10 {
+				first = append(first, i)
+			}
+		case c > 1:
+			repeated += c - 1
+		}
+	}
+	return lost, repeated, first
 }
 
 // diskLines appends lines first..last to path at about rate lines per
@@ -201,8 +230,8 @@ func TestFullDiskLosesNothing(t *testing.T) {
 	diskMount(t, logs, "2m")
 	os.MkdirAll(h.path("logsrc"), 0o755)
 	filler := h.path("logs/filler")
-	// Room for a few hundred alerts (alerts.log + alerts.json together take
-	// about 1.3 kB each), then the disk is full.
+	// Room for a couple of hundred events (alerts.log, alerts.json and
+	// archives.json together take about 2.3 kB each), then the disk is full.
 	diskFill(t, filler, 400<<10)
 
 	const total = 3000
@@ -219,8 +248,8 @@ func TestFullDiskLosesNothing(t *testing.T) {
 
 	inFile, _, _ := diskFileCheck(h)
 	t.Logf("during the outage: %d of %d lines in alerts.json, %d free bytes", len(inFile), total, diskFree(t, logs))
-	// Space comes back: the filler goes and the tmpfs grows (3,000 alerts
-	// need about 4 MB).
+	// Space comes back: the filler goes and the tmpfs grows (3,000 events
+	// need about 7 MB).
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)
 	}
@@ -230,36 +259,23 @@ func TestFullDiskLosesNothing(t *testing.T) {
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		seen, _, _ := diskFileCheck(h)
-		if len(seen) >= total && len(rcv.snapshot()) >= total {
+		arch, _ := diskJSONLines(h, "logs/archives/archives.json")
+		if len(seen) >= total && len(arch) >= total && len(rcv.snapshot()) >= total {
 			break
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	stalls := h.state("output_stalls")
 	d.stop(t)
 
 	seen, badJSON, badLog := diskFileCheck(h)
-	sys := rcv.snapshot()
-	var lostFile, lostSys, dupFile, dupSys int
-	var firstLost []int64
-	for i := int64(1); i <= total; i++ {
-		switch c := seen[i]; {
-		case c == 0:
-			lostFile++
-			if len(firstLost) < 10 {
-				firstLost = append(firstLost, i)
-			}
-		case c > 1:
-			dupFile += c - 1
-		}
-		switch c := sys[i]; {
-		case c == 0:
-			lostSys++
-		case c > 1:
-			dupSys += c - 1
-		}
-	}
-	t.Logf("%d lines: alerts.json lost %d (repeated %d), invalid JSON lines %d, torn alerts.log blocks %d; syslog lost %d (repeated %d); output_errors=%d",
-		total, lostFile, dupFile, badJSON, badLog, lostSys, dupSys, h.state("output_errors"))
+	arch, badArch := diskJSONLines(h, "logs/archives/archives.json")
+	lostFile, dupFile, firstLost := diskCount(seen, total)
+	lostArch, dupArch, _ := diskCount(arch, total)
+	lostSys, dupSys, _ := diskCount(rcv.snapshot(), total)
+	t.Logf("%d lines: alerts.json lost %d (repeated %d), invalid JSON lines %d, torn alerts.log blocks %d; "+
+		"archives.json lost %d (repeated %d), invalid %d; syslog lost %d (repeated %d); after the restart output_errors=%d output_stalls=%d",
+		total, lostFile, dupFile, badJSON, badLog, lostArch, dupArch, badArch, lostSys, dupSys, h.state("output_errors"), stalls)
 	if lostFile > 0 {
 		t.Errorf("%d of %d lines never reached alerts.json (first: %v)", lostFile, total, firstLost)
 	}
@@ -269,6 +285,9 @@ func TestFullDiskLosesNothing(t *testing.T) {
 	if badLog > 0 {
 		t.Errorf("alerts.log has %d torn blocks", badLog)
 	}
+	if lostArch > 0 || badArch > 0 {
+		t.Errorf("archives.json: %d of %d lines missing, %d invalid lines", lostArch, total, badArch)
+	}
 	if lostSys > 0 {
 		t.Errorf("the syslog receiver never got the alerts of %d of %d lines", lostSys, total)
 	}
@@ -276,5 +295,8 @@ func TestFullDiskLosesNothing(t *testing.T) {
 	// never the whole outage.
 	if dupSys > 50 {
 		t.Errorf("the syslog receiver got %d repeated alerts; the file sink's retries must not resend", dupSys)
+	}
+	if stalls < 1 {
+		t.Errorf("output_stalls = %d after an outage, want at least 1", stalls)
 	}
 }
