@@ -224,6 +224,9 @@ func (a *analyzer) discard(it item) {
 func (a *analyzer) commit() error {
 	err := a.commitOnce()
 	if err != nil {
+		if a.commitErr == nil {
+			a.stats.OutputStalls.Add(1)
+		}
 		a.commitErr = err
 		a.commitLog.fail(err)
 		return err

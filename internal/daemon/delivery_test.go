@@ -293,6 +293,9 @@ func TestCommitFailureBlocksAndRetries(t *testing.T) {
 		if got := f.durable(t); got != -1 {
 			t.Errorf("offset %d committed although the alerts were not flushed", got)
 		}
+		if got := f.stats.OutputStalls.Load(); got != 1 {
+			t.Errorf("output_stalls = %d after a failing commit retried, want 1", got)
+		}
 		f.sink.set(func(s *fakeSink) { s.flushErr = nil })
 		f.an.retry()
 		if f.an.blocked() {

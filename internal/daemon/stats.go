@@ -23,7 +23,8 @@ type Stats struct {
 	CommandRuns     atomic.Int64
 	IgnoredByConfig atomic.Int64
 	// OutputStalls counts the times the analyzer stopped taking events
-	// because an alert or archive file could not be written.
+	// because an alert or archive file could not be written, or a commit
+	// (fsync of the alert files, positions.json) failed.
 	OutputStalls atomic.Int64
 	// AbandonedAtStop counts events dropped undelivered by a stop during
 	// such an outage (file lines are read again at the next start);
@@ -67,7 +68,7 @@ func (d *daemon) counters() ([]counter, []fileCount, []int64) {
 		{"unparsed_records", "lines or records a log_format could not turn into an event", s.UnparsedRecords.Load()},
 		{"ignored_by_config", "events dropped by <ignore>/<restrict>", s.IgnoredByConfig.Load()},
 		{"output_errors", "alert writes that failed (each retry counts)", s.OutputErrors.Load()},
-		{"output_stalls", "times event intake stopped until an alert file could be written again", s.OutputStalls.Load()},
+		{"output_stalls", "times event intake stopped until the alert files or positions could be written again", s.OutputStalls.Load()},
 		{"stop_abandoned", "events left undelivered by a stop during an output outage (file lines are re-read)", s.AbandonedAtStop.Load()},
 		{"stop_lost", "of those, events from the network or commands, which are lost", s.LostAtStop.Load()},
 		{"input_errors", "inputs that failed to start or stopped on error", s.InputErrors.Load()},
