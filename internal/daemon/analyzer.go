@@ -52,7 +52,6 @@ type analyzer struct {
 	stats   *Stats
 	log     *slog.Logger
 	outs    alertSender // nil: alert files only
-	clock   func() time.Time
 
 	cur       delivery // the event being delivered
 	stuck     bool     // cur is not fully delivered
@@ -84,7 +83,6 @@ func newAnalyzer(rs *engine.Ruleset, cfg *config.Config, clock func() time.Time,
 		pending:   map[positions.FileID]positions.Entry{},
 		stats:     stats,
 		log:       log,
-		clock:     clock,
 		delay:     retryMin,
 		writeLog:  newRateLog(log, clock, "writing alert files", time.Minute),
 		commitLog: newRateLog(log, clock, "committing alerts and positions", time.Minute),
@@ -233,6 +231,9 @@ func (a *analyzer) commit() error {
 	}
 	a.commitErr = nil
 	a.commitLog.ok()
+	if !a.stuck {
+		a.delay = retryMin // the next outage starts with a short wait again
+	}
 	return nil
 }
 
