@@ -299,6 +299,16 @@ func TestFullDiskLosesNothing(t *testing.T) {
 	if stalls < 1 {
 		t.Errorf("output_stalls = %d after an outage, want at least 1", stalls)
 	}
+	for line := range strings.SplitSeq(h.read("logs/gossec.log"), "\n") {
+		if strings.Contains(line, "alert files") || strings.Contains(line, "outage") {
+			t.Log("gossec.log: ", line)
+		}
+	}
+	// The failure itself may not reach gossec.log (it sits on the full
+	// disk); the recovery does, once, with the number of failed attempts.
+	if n := strings.Count(h.read("logs/gossec.log"), `msg="writing alert files recovered"`); n != 1 {
+		t.Errorf("gossec.log has %d recovery lines, want 1:\n%s", n, h.read("logs/gossec.log"))
+	}
 
 	// A crash in the middle of a write leaves a torn record: the next start
 	// cuts it off, so what follows starts on its own line.
