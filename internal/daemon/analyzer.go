@@ -5,44 +5,95 @@ import (
 	"os"
 	"time"
 
+	"github.com/gossec/gossec/internal/alert"
 	"github.com/gossec/gossec/internal/config"
 	"github.com/gossec/gossec/internal/engine"
 	"github.com/gossec/gossec/internal/positions"
-	"github.com/gossec/gossec/outputs/alertfile"
+)
+
+// alertSink is where alerts and archives are written and made durable:
+// the alert files (*alertfile.Writer); tests inject failing ones.
+type alertSink interface {
+	WriteAlert(a *alert.Alert) error
+	WriteArchive(a *alert.Alert) error
+	Flush() error
+}
+
+// alertSender hands alerts to the outputs beyond the files (syslog,
+// email); it must not block.
+type alertSender interface {
+	send(a *alert.Alert)
+}
+
+// Retry backoff while a sink cannot write: doubling from retryMin, capped
+// at retryMax so that a freed disk is used again within seconds.
+const (
+	retryMin = 100 * time.Millisecond
+	retryMax = 5 * time.Second
 )
 
 // analyzer owns the engine session, the alert files and the positions not
 // yet committed. Only the daemon's loop goroutine calls it.
+//
+// Delivery: an event's position becomes committable only once every sink
+// has its alert and archive. When a file write fails (a full disk), the
+// event is kept in cur and the analyzer is blocked: the loop stops taking
+// events (the inputs wait on the bounded queue) and calls retry with
+// backoff until the write succeeds. The outputs (syslog, email) are handed
+// the alert once, at the first attempt, whatever the files do, so a
+// failing file neither stops them nor makes them repeat it.
 type analyzer struct {
 	rs      *engine.Ruleset
 	an      *engine.Analyzer
 	logAll  bool
-	out     *alertfile.Writer
+	out     alertSink
 	pos     *positions.Store
 	pending map[positions.FileID]positions.Entry
 	stats   *Stats
 	log     *slog.Logger
-	outs    *outputs // nil: alert files only
+	outs    alertSender // nil: alert files only
 	clock   func() time.Time
+
+	cur       delivery // the event being delivered
+	stuck     bool     // cur is not fully delivered
+	commitErr error    // the last commit failed; retried before taking more events
+	delay     time.Duration
+	writeLog  *rateLog
+	commitLog *rateLog
 }
 
-func newAnalyzer(rs *engine.Ruleset, cfg *config.Config, clock func() time.Time, out *alertfile.Writer,
+// delivery is one event on its way to the sinks. Each step is done at
+// most once: a retry redoes only what failed.
+type delivery struct {
+	it      item
+	al      *alert.Alert
+	level   int
+	alert   bool // the alert files still need it
+	archive bool // the archives still need it
+	sent    bool // the outputs have it
+}
+
+func newAnalyzer(rs *engine.Ruleset, cfg *config.Config, clock func() time.Time, out alertSink,
 	pos *positions.Store, stats *Stats, log *slog.Logger) *analyzer {
 	return &analyzer{
-		rs:      rs,
-		an:      engine.NewAnalyzer(rs, engine.Options{Clock: clock}),
-		logAll:  cfg.Global.LogAll || cfg.Global.LogAllJSON,
-		out:     out,
-		pos:     pos,
-		pending: map[positions.FileID]positions.Entry{},
-		stats:   stats,
-		log:     log,
-		clock:   clock,
+		rs:        rs,
+		an:        engine.NewAnalyzer(rs, engine.Options{Clock: clock}),
+		logAll:    cfg.Global.LogAll || cfg.Global.LogAllJSON,
+		out:       out,
+		pos:       pos,
+		pending:   map[positions.FileID]positions.Entry{},
+		stats:     stats,
+		log:       log,
+		clock:     clock,
+		delay:     retryMin,
+		writeLog:  newRateLog(log, clock, "writing alert files", time.Minute),
+		commitLog: newRateLog(log, clock, "committing alerts and positions", time.Minute),
 	}
 }
 
-// process analyses one event and writes its alert; the event's file
-// position becomes committable.
+// process analyses one event and delivers its alert; the event's file
+// position becomes committable once every sink has it. It must not be
+// called while blocked.
 func (a *analyzer) process(it item) {
 	res := a.an.Analyze(it.location, it.text, nil)
 	a.stats.Events.Add(1)
@@ -62,23 +113,54 @@ func (a *analyzer) process(it item) {
 	if !alerting {
 		al.Rule = nil // archived events name a rule only when it alerted
 	}
+	a.cur = delivery{it: it, al: al, alert: alerting, archive: a.logAll}
 	if alerting {
-		// Written before the archive, so the archive carries its id.
-		if err := a.out.WriteAlert(al); err != nil {
-			a.outputError(err)
-		} else {
-			a.stats.countAlert(r.Level)
+		a.cur.level = r.Level
+	}
+	a.attempt()
+}
+
+// attempt tries the steps of cur that are not done yet.
+func (a *analyzer) attempt() {
+	if err := a.deliver(&a.cur); err != nil {
+		a.stats.OutputErrors.Add(1)
+		a.writeLog.fail(err, "location", a.cur.it.location)
+		if !a.stuck {
+			a.stuck = true
+			a.stats.OutputStalls.Add(1)
+		}
+		return
+	}
+	a.stuck = false
+	a.cur = delivery{}
+	a.writeLog.ok()
+}
+
+func (a *analyzer) deliver(d *delivery) error {
+	if d.alert {
+		// Written before the archive, so the archive carries its id; the
+		// id is set even when the write fails (the offset it would have).
+		err := a.out.WriteAlert(d.al)
+		if !d.sent {
+			d.sent = true
 			if a.outs != nil {
-				a.outs.send(al)
+				a.outs.send(d.al)
 			}
 		}
-	}
-	if a.logAll {
-		if err := a.out.WriteArchive(al); err != nil {
-			a.outputError(err)
+		if err != nil {
+			return err
 		}
+		d.alert = false
+		a.stats.countAlert(d.level)
 	}
-	a.commitPos(it)
+	if d.archive {
+		if err := a.out.WriteArchive(d.al); err != nil {
+			return err
+		}
+		d.archive = false
+	}
+	a.commitPos(d.it)
+	return nil
 }
 
 // commitPos marks the event's file position committable.
@@ -88,20 +170,85 @@ func (a *analyzer) commitPos(it item) {
 	}
 }
 
-func (a *analyzer) outputError(err error) {
-	a.stats.OutputErrors.Add(1)
-	a.log.Error("writing alert", "error", err)
+// blocked reports whether an event or a commit waits for a retry: the
+// loop takes no new event meanwhile.
+func (a *analyzer) blocked() bool { return a.stuck || a.commitErr != nil }
+
+// committing reports whether the last commit succeeded (the commit tick
+// then runs as usual; otherwise retry does it).
+func (a *analyzer) committing() bool { return a.commitErr == nil }
+
+// retryDelay is how long to wait before the next retry.
+func (a *analyzer) retryDelay() time.Duration { return a.delay }
+
+// retry tries again what blocks: the stuck event, then the commit. The
+// delay doubles while it fails and starts over once it works.
+func (a *analyzer) retry() {
+	if a.stuck {
+		a.attempt()
+	}
+	if a.commitErr != nil && !a.stuck {
+		a.commit()
+	}
+	if a.blocked() {
+		a.delay = min(2*a.delay, retryMax)
+	} else {
+		a.delay = retryMin
+	}
+}
+
+// abandon gives up the stuck event when the service stops during an
+// outage: its position and those after it stay uncommitted, so a file's
+// lines are read again at the next start (an event from the network or a
+// command is lost, and logged).
+func (a *analyzer) abandon() {
+	if !a.stuck {
+		return
+	}
+	a.discard(a.cur.it)
+	a.stuck = false
+	a.cur = delivery{}
+}
+
+// discard drops an event taken off the queue after the stop began while a
+// sink was failing.
+func (a *analyzer) discard(it item) {
+	a.stats.AbandonedAtStop.Add(1)
+	if it.pos == nil {
+		a.stats.LostAtStop.Add(1)
+	}
 }
 
 // commit makes the written alerts durable, then records the positions of
 // the lines they came from: a crash can repeat lines, never lose them.
+// When the alert files cannot be flushed the positions stay pending; when
+// the positions file cannot be written it is tried again (Store.Flush
+// writes whatever changed since its last success).
 func (a *analyzer) commit() error {
+	err := a.commitOnce()
+	if err != nil {
+		if a.commitErr == nil {
+			a.stats.OutputStalls.Add(1)
+		}
+		a.commitErr = err
+		a.commitLog.fail(err)
+		return err
+	}
+	a.commitErr = nil
+	a.commitLog.ok()
+	if !a.stuck {
+		a.delay = retryMin // the next outage starts with a short wait again
+	}
+	return nil
+}
+
+func (a *analyzer) commitOnce() error {
 	if err := a.out.Flush(); err != nil {
 		return err
 	}
-	if len(a.pending) == 0 {
-		return nil
-	}
+	// The alerts of every pending line are on disk: the in-memory store
+	// may move on even if writing it fails below (a reload restarts the
+	// inputs from it, correctly past those lines).
 	for k, e := range a.pending {
 		a.pos.Set(k, e)
 	}

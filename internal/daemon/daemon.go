@@ -160,6 +160,13 @@ type daemon struct {
 	outs   *outputs
 	items  chan item // every input's events, for the daemon's lifetime
 	inputs []*input  // running inputs, in configuration order
+	// after arms the retry timer while a sink fails (time.After when nil);
+	// tests inject it.
+	after func(time.Duration) <-chan time.Time
+	// abandoning is set when the service stops while a sink fails: every
+	// event still queued is dropped undelivered and its position left
+	// uncommitted (consume).
+	abandoning bool
 }
 
 func newDaemon(opt Options, cfg *config.Config, rs *engine.Ruleset) (*daemon, error) {
@@ -180,6 +187,10 @@ func newDaemon(opt Options, cfg *config.Config, rs *engine.Ruleset) (*daemon, er
 		LogAll:     cfg.Global.LogAll,
 		LogAllJSON: cfg.Global.LogAllJSON,
 		Clock:      opt.Clock,
+		OnRepair: func(path string, cut int64) {
+			opt.Logger.Warn("alert file ended in a torn record (crash during a write); cut back to the last whole record",
+				"file", path, "bytes_cut", cut)
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("opening alert files: %w", err)
@@ -201,6 +212,13 @@ func (d *daemon) close() {
 // cancelled; SIGHUP reloads in between (reload). On cancel every input is
 // stopped, what they sent is analysed, alerts flushed and positions
 // committed.
+//
+// While the analyzer is blocked (an alert file cannot be written, or a
+// commit failed), no event is taken: the inputs wait on the bounded queue,
+// and the analyzer retries with backoff. A reload waits for the outage to
+// end. A stop during an outage drops what is queued undelivered (consume):
+// positions stay uncommitted, so the lines are read again at the next
+// start.
 func (d *daemon) loop(ctx context.Context) error {
 	for _, s := range d.specs(d.cfg) {
 		d.inputs = append(d.inputs, d.start(ctx, s))
@@ -210,13 +228,35 @@ func (d *daemon) loop(ctx context.Context) error {
 	tick := time.NewTicker(d.opt.CommitInterval)
 	defer tick.Stop()
 	lastPrune := time.Time{}
+	reloadWanted := false
+	var retry <-chan time.Time // armed while blocked
 	for {
+		items := d.items
+		if d.an.blocked() {
+			items = nil // back-pressure: nothing is taken until the sink works
+			if retry == nil {
+				retry = d.retryAfter()
+			}
+		} else {
+			retry = nil
+			if reloadWanted {
+				reloadWanted = false
+				d.opt.Notify("RELOADING=1")
+				d.reload(ctx)
+				d.opt.Notify("READY=1")
+				continue
+			}
+		}
 		select {
-		case it := <-d.items:
+		case it := <-items:
 			d.an.process(it)
+		case <-retry:
+			retry = nil
+			d.an.retry()
 		case <-tick.C:
-			if err := d.an.commit(); err != nil {
-				d.log.Error("commit", "error", err)
+			if d.an.committing() {
+				// Errors are logged (rate-limited) and retried by the analyzer.
+				d.an.commit()
 			}
 			d.writeState()
 			if now := d.opt.Clock(); now.Sub(lastPrune) > time.Hour {
@@ -224,16 +264,62 @@ func (d *daemon) loop(ctx context.Context) error {
 				lastPrune = now
 			}
 		case <-d.opt.Reload:
-			d.opt.Notify("RELOADING=1")
-			d.reload(ctx)
-			d.opt.Notify("READY=1")
+			reloadWanted = true
 		case <-ctx.Done():
 			d.opt.Notify("STOPPING=1")
-			d.stopInputs(d.inputs)
+			d.stopInputs(ctx, d.inputs)
 			d.inputs = nil
+			// Commits what was delivered; what was abandoned stays
+			// uncommitted.
 			err := d.an.commit()
 			d.writeState()
+			if n := d.stats.AbandonedAtStop.Load(); n > 0 {
+				d.log.Warn("stopped during an alert output outage: events not delivered; lines of files are read again at the next start",
+					"events", n, "lost_non_file", d.stats.LostAtStop.Load())
+			}
 			return err
+		}
+	}
+}
+
+// retryAfter arms the timer of the next retry of a blocked analyzer.
+func (d *daemon) retryAfter() <-chan time.Time {
+	after := d.after
+	if after == nil {
+		after = time.After
+	}
+	return after(d.an.retryDelay())
+}
+
+// consume analyses one event outside the main loop (inputs being stopped
+// by a reload or at the end). While a sink fails it waits, retrying with
+// backoff, so that no event is skipped; once ctx is cancelled during an
+// outage the stuck event and every later one are dropped undelivered,
+// their positions left uncommitted (a later event of the same file must
+// not commit past an earlier one that was not delivered).
+func (d *daemon) consume(ctx context.Context, it item) {
+	d.settle(ctx)
+	if d.abandoning {
+		d.an.discard(it)
+		return
+	}
+	d.an.process(it)
+	d.settle(ctx)
+}
+
+// settle waits until the analyzer is no longer blocked, or abandons once
+// ctx is cancelled.
+func (d *daemon) settle(ctx context.Context) {
+	for d.an.blocked() && !d.abandoning {
+		if ctx.Err() != nil {
+			d.abandoning = true
+			d.an.abandon()
+			return
+		}
+		select {
+		case <-d.retryAfter():
+			d.an.retry()
+		case <-ctx.Done():
 		}
 	}
 }

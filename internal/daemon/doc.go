@@ -33,6 +33,22 @@
 // gossec.state; gossec_regex_cut_total{kind,name} in /metrics), and logged
 // at most once a minute per rule or decoder, with the pattern.
 //
+// Delivery: an event's file position is committed only after every sink
+// has it: its alert and archive written to the alert files and fsynced
+// (commit, every CommitInterval), and handed to the outputs (syslog,
+// email), which get each alert once, at the first attempt, even when the
+// files fail. When an alert file cannot be written (a full disk, EIO) or a
+// commit fails (fsync, positions.json), the analyzer keeps the event, stops
+// taking new ones (the inputs wait on the bounded queue: back-pressure, no
+// memory growth) and retries with backoff from 100ms doubling to 5s,
+// logging the first failure, then a summary a minute (ratelog.go), then
+// the recovery; it resumes by itself. SIGTERM during such an outage still
+// stops at once: the events not delivered are dropped uncommitted, so the
+// lines of files are read again at the next start (events from the network
+// or commands are lost and counted, stop_lost). A reload waits for the
+// outage to end. Counters: output_errors (failed attempts), output_stalls
+// (outages), stop_abandoned, stop_lost.
+//
 // Goroutines: Run owns all of them and returns only after every one has
 // stopped. Inputs live across reloads, each with its own context; they all
 // send to one bounded queue that the analyzer goroutine (loop) reads, and

@@ -114,33 +114,33 @@ func (in *input) ended() bool {
 // holds every event the stopped inputs sent: their positions are pending
 // in the analyzer when it returns, ready for the commit that must precede
 // a new tailer of the same files.
-func (d *daemon) stopInputs(ins []*input) {
+func (d *daemon) stopInputs(ctx context.Context, ins []*input) {
 	for _, in := range ins {
 		in.cancel()
 	}
 	for _, in := range ins {
-		d.waitDone(in.done)
+		d.waitDone(ctx, in.done)
 	}
-	d.drainQueued()
+	d.drainQueued(ctx)
 }
 
 // waitDone analyses events until done is closed.
-func (d *daemon) waitDone(done <-chan struct{}) {
+func (d *daemon) waitDone(ctx context.Context, done <-chan struct{}) {
 	for {
 		select {
 		case <-done:
 			return
 		case it := <-d.items:
-			d.an.process(it)
+			d.consume(ctx, it)
 		}
 	}
 }
 
 // drainQueued analyses the events queued now, not those that running
 // inputs add meanwhile, so it returns even under a steady stream.
-func (d *daemon) drainQueued() {
+func (d *daemon) drainQueued(ctx context.Context) {
 	for n := len(d.items); n > 0; n-- {
-		d.an.process(<-d.items)
+		d.consume(ctx, <-d.items)
 	}
 }
 

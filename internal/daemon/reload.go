@@ -49,7 +49,7 @@ func (d *daemon) reload(ctx context.Context) {
 	}
 
 	kept, stop, start := planInputs(d.inputs, d.specs(cfg))
-	d.stopInputs(stop) // analyses the stopped inputs' events, and what was queued
+	d.stopInputs(ctx, stop) // analyses the stopped inputs' events, and what was queued
 	if err := d.an.commit(); err != nil {
 		d.log.Error("commit before reload", "error", err)
 	}

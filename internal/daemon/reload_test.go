@@ -70,7 +70,7 @@ func newTestDaemon(t *testing.T, conf string) *testDaemon {
 	}
 	t.Cleanup(func() {
 		cancel()
-		d.stopInputs(d.inputs)
+		d.stopInputs(ctx, d.inputs)
 		d.outs.stop()
 		d.close()
 	})

@@ -24,6 +24,15 @@ type Stats struct {
 	CommandRuns     atomic.Int64
 	IgnoredByConfig atomic.Int64
 	Regex           regexCuts // regex matches cut by the per-event budget (regexcuts.go)
+	// OutputStalls counts the times the analyzer stopped taking events
+	// because an alert or archive file could not be written, or a commit
+	// (fsync of the alert files, positions.json) failed.
+	OutputStalls atomic.Int64
+	// AbandonedAtStop counts events dropped undelivered by a stop during
+	// such an outage (file lines are read again at the next start);
+	// LostAtStop those of them that came from no file (network,
+	// commands), which nothing will send again.
+	AbandonedAtStop, LostAtStop atomic.Int64
 }
 
 func (s *Stats) countAlert(level int) {
@@ -65,7 +74,10 @@ func (d *daemon) counters() ([]counter, []fileCount, []int64) {
 		{"nul_truncated", "file lines cut at a NUL byte (the text before it was analysed)", s.NULTruncated.Load()},
 		{"remote_nul_truncated", "syslog messages cut at a NUL byte (the text before it was analysed)", int64(in.remoteNULTruncated)},
 		{"ignored_by_config", "events dropped by <ignore>/<restrict>", s.IgnoredByConfig.Load()},
-		{"output_errors", "alert writes that failed", s.OutputErrors.Load()},
+		{"output_errors", "alert writes that failed (each retry counts)", s.OutputErrors.Load()},
+		{"output_stalls", "times event intake stopped until the alert files or positions could be written again", s.OutputStalls.Load()},
+		{"stop_abandoned", "events left undelivered by a stop during an output outage (file lines are re-read)", s.AbandonedAtStop.Load()},
+		{"stop_lost", "of those, events from the network or commands, which are lost", s.LostAtStop.Load()},
 		{"input_errors", "inputs that failed to start or stopped on error", s.InputErrors.Load()},
 		{"command_runs", "command executions", s.CommandRuns.Load()},
 		{"reloads", "successful reloads", s.Reloads.Load()},

@@ -22,6 +22,28 @@ type Config struct {
 	// Clock decides the day of the files and stamps alerts that have no
 	// time. Nil means time.Now; the day is taken in the clock's location.
 	Clock func() time.Time
+	// OnRepair is told when a file is opened with a torn last record (a
+	// crash in the middle of a write): cut bytes were removed so that the
+	// next record starts on its own line. May be nil.
+	OnRepair func(path string, cut int64)
+
+	// openFile opens a dated file; tests replace it to inject failures.
+	openFile func(path string) (file, error)
+}
+
+// file is what a stream needs of its *os.File; tests inject failing ones.
+type file interface {
+	Write(b []byte) (int, error)
+	ReadAt(b []byte, off int64) (int, error)
+	Truncate(size int64) error
+	Sync() error
+	Stat() (os.FileInfo, error)
+	Close() error
+}
+
+func openOSFile(path string) (file, error) {
+	// Read access is for the repair of a torn tail at open.
+	return os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, fileMode)
 }
 
 // Directory and file modes analysisd ends up with under its umask 0027.
@@ -79,10 +101,15 @@ func Open(cfg Config) (*Writer, error) {
 	if w.clock == nil {
 		w.clock = time.Now
 	}
+	if cfg.openFile == nil {
+		cfg.openFile = openOSFile
+	}
 	enabled := [nStreams]bool{cfg.AlertsLog, cfg.AlertsJSON, cfg.LogAll, cfg.LogAllJSON}
 	for i, on := range enabled {
 		if on {
-			w.streams[i] = newStream(cfg.Dir, i)
+			s := newStream(cfg.Dir, i)
+			s.openFile, s.onRepair = cfg.openFile, cfg.OnRepair
+			w.streams[i] = s
 		}
 	}
 	if err := w.openDay(dayOf(w.clock())); err != nil {
@@ -95,6 +122,10 @@ func Open(cfg Config) (*Writer, error) {
 // WriteAlert assigns a.ID ("<sec>.<offset>") and appends the alert to
 // alerts.log and/or alerts.json. An alert with a zero Time is stamped with
 // the clock first.
+//
+// The write is all or nothing: when one file refuses the record (ENOSPC,
+// EIO), what was appended to either file is cut off again and the error
+// returned, so a retry writes the record once, whole, with the same id.
 func (w *Writer) WriteAlert(a *alert.Alert) error {
 	if err := w.prepare(a); err != nil {
 		return err
@@ -104,15 +135,16 @@ func (w *Writer) WriteAlert(a *alert.Alert) error {
 	}
 	w.lastOffset = w.alertOffset()
 	a.ID = formatID(a.Time, w.lastOffset)
+	var tx txn
 	if s := w.streams[alertsLog]; s != nil {
 		w.buf = alert.AppendLog(w.buf[:0], a)
-		if err := s.write(w.buf); err != nil {
+		if err := tx.write(s, w.buf); err != nil {
 			return err
 		}
 	}
 	if s := w.streams[alertsJSON]; s != nil {
 		w.buf = append(alert.AppendJSON(w.buf[:0], a), '\n')
-		if err := s.write(w.buf); err != nil {
+		if err := tx.write(s, w.buf); err != nil {
 			return err
 		}
 	}
@@ -123,14 +155,16 @@ func (w *Writer) WriteAlert(a *alert.Alert) error {
 // "YYYY Mon DD HH:MM:SS host->location full_log") and/or archives.json
 // (the alerts.json object of a, with the rule when a carries one). Pass
 // every analysed event here, with its alert's rule when it fired one, as
-// analysisd's logall does. a.ID is left unchanged.
+// analysisd's logall does. a.ID is left unchanged. Like WriteAlert, it
+// writes to both files or to neither.
 func (w *Writer) WriteArchive(a *alert.Alert) error {
 	if err := w.prepare(a); err != nil {
 		return err
 	}
+	var tx txn
 	if s := w.streams[archivesLog]; s != nil && !isKeepalive(a.Event.Location) {
 		w.buf = appendArchiveLine(w.buf[:0], a)
-		if err := s.write(w.buf); err != nil {
+		if err := tx.write(s, w.buf); err != nil {
 			return err
 		}
 	}
@@ -141,14 +175,37 @@ func (w *Writer) WriteArchive(a *alert.Alert) error {
 		a.ID = formatID(a.Time, w.lastOffset)
 		w.buf = append(alert.AppendJSON(w.buf[:0], a), '\n')
 		a.ID = saved
-		if err := s.write(w.buf); err != nil {
+		if err := tx.write(s, w.buf); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Flush makes everything written so far durable (fsync).
+// txn is one record written to up to two streams: when the second
+// refuses it, the first is cut back, so a record is in both or in none.
+type txn struct {
+	done  *stream
+	start int64
+}
+
+func (t *txn) write(s *stream, b []byte) error {
+	start := s.size
+	if err := s.write(b); err != nil {
+		if t.done != nil {
+			t.done.rollback(t.start)
+		}
+		return err
+	}
+	t.done, t.start = s, start
+	return nil
+}
+
+// Flush makes everything written so far durable (fsync). When an fsync
+// fails, the records written since the last good one are kept in memory
+// and written again before the next fsync (the kernel may have dropped
+// the pages it could not write back, and a second fsync would not say so):
+// a Flush that returns nil means every record so far is on disk.
 func (w *Writer) Flush() error {
 	var errs []error
 	for _, s := range w.streams {
@@ -175,6 +232,7 @@ func (w *Writer) closeFiles() error {
 		if s != nil && s.f != nil {
 			errs = append(errs, s.f.Close())
 			s.f = nil
+			s.unsynced = nil
 		}
 	}
 	return errors.Join(errs...)
@@ -256,19 +314,41 @@ func appendArchiveLine(b []byte, a *alert.Alert) []byte {
 
 // stream is one of the four files: the open dated file plus its short
 // hard-linked name.
+//
+// The file is meant to hold exactly size bytes: the synced bytes (on disk
+// for sure) followed by unsynced, the records written since the last good
+// fsync. When a write or an fsync fails in a way that may leave the file
+// different from that (a partial write whose cut failed, an fsync error),
+// suspect is set and the next write or sync first restores the file:
+// truncate to synced, write unsynced again.
 type stream struct {
-	base  string // HOME/logs/alerts or HOME/logs/archives
-	tag   string // "alerts" or "archive" in ossec-<tag>-DD.<ext>
-	ext   string // "log" or "json"
-	link  string // HOME/logs/alerts/alerts.log, ...
-	path  string // the dated file currently open
-	f     *os.File
-	size  int64
-	dirty bool
+	base     string // HOME/logs/alerts or HOME/logs/archives
+	tag      string // "alerts" or "archive" in ossec-<tag>-DD.<ext>
+	ext      string // "log" or "json"
+	term     string // what ends a record: "\n", or "\n\n" for alerts.log
+	link     string // HOME/logs/alerts/alerts.log, ...
+	path     string // the dated file currently open
+	f        file
+	size     int64
+	synced   int64
+	unsynced []byte
+	dirty    bool
+	suspect  bool
+
+	openFile func(path string) (file, error)
+	onRepair func(path string, cut int64)
 }
 
+// maxUnsynced bounds the records a stream keeps for rewriting: past it, a
+// write first fsyncs, so a failing disk stops the writer instead of
+// growing memory.
+const maxUnsynced = 4 << 20
+
+// repairWindow is how far back from the end a torn tail is looked for.
+const repairWindow = 1 << 20
+
 func newStream(dir string, kind int) *stream {
-	s := &stream{ext: "log"}
+	s := &stream{ext: "log", term: "\n"}
 	if kind == alertsJSON || kind == archivesJSON {
 		s.ext = "json"
 	}
@@ -278,6 +358,9 @@ func newStream(dir string, kind int) *stream {
 	} else {
 		s.base, s.tag = filepath.Join(dir, "archives"), "archive"
 		s.link = filepath.Join(s.base, "archives."+s.ext)
+	}
+	if kind == alertsLog {
+		s.term = "\n\n" // blocks end with a blank line
 	}
 	return s
 }
@@ -289,8 +372,8 @@ func (s *stream) datedPath(d dayKey) string {
 }
 
 // open closes the current dated file (removing it when nothing was ever
-// written to it, as analysisd does), opens the one of d for appending and
-// points the short name at it.
+// written to it, as analysisd does), opens the one of d for appending,
+// cuts a torn last record off and points the short name at it.
 func (s *stream) open(d dayKey) error {
 	if err := s.closeOld(); err != nil {
 		return err
@@ -299,7 +382,7 @@ func (s *stream) open(d dayKey) error {
 	if err := os.MkdirAll(filepath.Dir(path), dirMode); err != nil {
 		return fmt.Errorf("alertfile: create %q: %w", filepath.Dir(path), err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, fileMode)
+	f, err := s.openFile(path)
 	if err != nil {
 		return fmt.Errorf("alertfile: open %q: %w", path, err)
 	}
@@ -308,18 +391,65 @@ func (s *stream) open(d dayKey) error {
 		f.Close()
 		return fmt.Errorf("alertfile: stat %q: %w", path, err)
 	}
-	s.f, s.path, s.size, s.dirty = f, path, st.Size(), false
+	size, err := s.repair(f, path, st.Size())
+	if err != nil {
+		f.Close()
+		return err
+	}
+	s.f, s.path, s.size, s.synced, s.dirty, s.suspect = f, path, size, size, false, false
+	s.unsynced = s.unsynced[:0]
 	return s.relink()
+}
+
+// repair makes a file that does not end with a whole record (a crash in
+// the middle of a write) end with one: the partial record is cut off, its
+// line was never committed and will be read again. When no record end is
+// found in the last repairWindow bytes, the end is written instead, so
+// the next record at least starts on its own line.
+func (s *stream) repair(f file, path string, size int64) (int64, error) {
+	if size == 0 {
+		return 0, nil
+	}
+	n := min(size, repairWindow)
+	tail := make([]byte, n)
+	if _, err := f.ReadAt(tail, size-n); err != nil {
+		return 0, fmt.Errorf("alertfile: read tail of %q: %w", path, err)
+	}
+	if strings.HasSuffix(string(tail), s.term) {
+		return size, nil
+	}
+	i := strings.LastIndex(string(tail), s.term)
+	if i < 0 && size > n {
+		if _, err := f.Write([]byte(s.term)); err != nil {
+			return 0, fmt.Errorf("alertfile: end torn record of %q: %w", path, err)
+		}
+		if s.onRepair != nil {
+			s.onRepair(path, 0)
+		}
+		return size + int64(len(s.term)), nil
+	}
+	keep := int64(0) // no record end at all: the whole file is one torn record
+	if i >= 0 {
+		keep = size - n + int64(i+len(s.term))
+	}
+	if err := f.Truncate(keep); err != nil {
+		return 0, fmt.Errorf("alertfile: cut torn record of %q: %w", path, err)
+	}
+	if s.onRepair != nil {
+		s.onRepair(path, size-keep)
+	}
+	return keep, nil
 }
 
 func (s *stream) closeOld() error {
 	if s.f == nil {
 		return nil
 	}
-	err := s.sync()
-	if cerr := s.f.Close(); err == nil {
-		err = cerr
+	if err := s.sync(); err != nil {
+		// Kept open: the records not yet on disk can still be written.
+		return fmt.Errorf("alertfile: close %q: %w", s.path, err)
 	}
+	err := s.f.Close()
 	s.f = nil
 	if s.size == 0 {
 		// An empty day leaves no file behind.
@@ -342,24 +472,82 @@ func (s *stream) relink() error {
 	return nil
 }
 
-// write appends b with a single write call.
+// write appends one whole record with a single write call. A write that
+// fails part way is cut back, so the file never holds half a record that
+// the next one would be glued to.
 func (s *stream) write(b []byte) error {
+	if s.f == nil {
+		return fmt.Errorf("alertfile: write %q: file not open", s.path)
+	}
+	if s.suspect || len(s.unsynced)+len(b) > maxUnsynced {
+		if err := s.sync(); err != nil {
+			return err
+		}
+	}
 	n, err := s.f.Write(b)
-	s.size += int64(n)
-	s.dirty = true
 	if err != nil {
+		if n > 0 {
+			s.cut(s.size)
+		}
 		return fmt.Errorf("alertfile: write %q: %w", s.path, err)
 	}
+	s.size += int64(n)
+	s.unsynced = append(s.unsynced, b...)
+	s.dirty = true
+	return nil
+}
+
+// rollback removes what was written after size (a record the other file
+// of the pair refused).
+func (s *stream) rollback(size int64) {
+	if size < s.synced || size > s.size {
+		return
+	}
+	s.unsynced = s.unsynced[:len(s.unsynced)-int(s.size-size)]
+	s.size = size
+	s.cut(size)
+}
+
+// cut truncates the file to size; when that fails the file is suspect and
+// restored before anything else is written.
+func (s *stream) cut(size int64) {
+	if err := s.f.Truncate(size); err != nil {
+		s.suspect = true
+	}
+}
+
+// restore makes the file hold exactly synced + unsynced again.
+func (s *stream) restore() error {
+	if err := s.f.Truncate(s.synced); err != nil {
+		return fmt.Errorf("alertfile: restore %q: %w", s.path, err)
+	}
+	if len(s.unsynced) > 0 {
+		if _, err := s.f.Write(s.unsynced); err != nil {
+			s.f.Truncate(s.synced)
+			return fmt.Errorf("alertfile: restore %q: %w", s.path, err)
+		}
+	}
+	s.suspect = false
 	return nil
 }
 
 func (s *stream) sync() error {
-	if s.f == nil || !s.dirty {
+	if s.f == nil || !s.dirty && !s.suspect {
 		return nil
 	}
+	if s.suspect {
+		if err := s.restore(); err != nil {
+			return err
+		}
+	}
 	if err := s.f.Sync(); err != nil {
+		// The kernel may have dropped the pages it failed to write: write
+		// them again before the next fsync.
+		s.suspect = true
 		return fmt.Errorf("alertfile: sync %q: %w", s.path, err)
 	}
+	s.synced = s.size
+	s.unsynced = s.unsynced[:0]
 	s.dirty = false
 	return nil
 }

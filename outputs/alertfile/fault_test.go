@@ -1,0 +1,384 @@
+package alertfile
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+)
+
+// faults injects errors into the files whose name ends with suffix (every
+// file when suffix is empty).
+type faults struct {
+	mu     sync.Mutex
+	suffix string
+	// writeErr fails writes; with partial, half the record is written
+	// first, as a filesystem that runs out of space in the middle does.
+	writeErr error
+	partial  bool
+	// syncErr fails fsyncs; with drop, the bytes written since the last
+	// good fsync vanish from the file, as pages the kernel could not write
+	// back do.
+	syncErr  error
+	drop     bool
+	truncErr error
+	syncs    int
+}
+
+func (fs *faults) set(f func(*faults)) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	f(fs)
+}
+
+func (fs *faults) open(path string) (file, error) {
+	f, err := openOSFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if fs.suffix != "" && !strings.HasSuffix(path, fs.suffix) {
+		return f, nil
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return &faultFile{file: f, fs: fs, synced: st.Size()}, nil
+}
+
+type faultFile struct {
+	file
+	fs     *faults
+	synced int64
+}
+
+func (f *faultFile) Write(b []byte) (int, error) {
+	f.fs.mu.Lock()
+	err, partial := f.fs.writeErr, f.fs.partial
+	f.fs.mu.Unlock()
+	if err == nil {
+		return f.file.Write(b)
+	}
+	if partial {
+		n, _ := f.file.Write(b[:len(b)/2])
+		return n, err
+	}
+	return 0, err
+}
+
+func (f *faultFile) Sync() error {
+	f.fs.mu.Lock()
+	err, drop := f.fs.syncErr, f.fs.drop
+	f.fs.syncs++
+	f.fs.mu.Unlock()
+	if err != nil {
+		if drop {
+			f.file.Truncate(f.synced)
+		}
+		return err
+	}
+	st, serr := f.file.Stat()
+	if serr != nil {
+		return serr
+	}
+	f.synced = st.Size()
+	return f.file.Sync()
+}
+
+func (f *faultFile) Truncate(n int64) error {
+	f.fs.mu.Lock()
+	err := f.fs.truncErr
+	f.fs.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return f.file.Truncate(n)
+}
+
+// records checks that every alerts.json line is one JSON object and every
+// alerts.log block one alert, and returns the full_log of each.
+func records(t *testing.T, dir string) (jsonLogs, logBlocks []string) {
+	t.Helper()
+	data, _ := os.ReadFile(filepath.Join(dir, "alerts", "alerts.json"))
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		t.Errorf("alerts.json ends in a torn record: %q", data[max(0, len(data)-40):])
+	}
+	for line := range bytes.SplitSeq(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		var m struct {
+			FullLog string `json:"full_log"`
+		}
+		if err := json.Unmarshal(line, &m); err != nil {
+			t.Errorf("alerts.json line %q: %v", line, err)
+			continue
+		}
+		jsonLogs = append(jsonLogs, m.FullLog)
+	}
+	logData, _ := os.ReadFile(filepath.Join(dir, "alerts", "alerts.log"))
+	if len(logData) > 0 && !bytes.HasSuffix(logData, []byte("\n\n")) {
+		t.Errorf("alerts.log ends in a torn block: %q", logData[max(0, len(logData)-40):])
+	}
+	for block := range strings.SplitSeq(strings.TrimSuffix(string(logData), "\n\n"), "\n\n") {
+		if block == "" {
+			continue
+		}
+		if !strings.HasPrefix(block, "** Alert ") {
+			t.Errorf("alerts.log block %q is not an alert", block)
+			continue
+		}
+		lines := strings.Split(block, "\n")
+		logBlocks = append(logBlocks, lines[len(lines)-1])
+	}
+	return jsonLogs, logBlocks
+}
+
+func numbered(n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, "line "+strconv.Itoa(i))
+	}
+	return out
+}
+
+// TestFailedWriteLeavesWholeRecords: a write refused part way (ENOSPC) is
+// cut back in both alert files, and the retry writes the record once,
+// with the id the failed attempt had.
+func TestFailedWriteLeavesWholeRecords(t *testing.T) {
+	enospc := syscall.ENOSPC
+	tests := []struct {
+		name   string
+		suffix string // which file fails
+		fault  func(*faults)
+	}{
+		{"json refuses at once", ".json", func(f *faults) { f.writeErr = enospc }},
+		{"json refuses half way", ".json", func(f *faults) { f.writeErr, f.partial = enospc, true }},
+		{"log refuses half way", ".log", func(f *faults) { f.writeErr, f.partial = enospc, true }},
+		{"both refuse half way, cut fails", "", func(f *faults) {
+			f.writeErr, f.partial, f.truncErr = enospc, true, syscall.EIO
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			clk := &fakeClock{at("2026-11-21 10:00:00")}
+			fs := &faults{suffix: tc.suffix}
+			w := open(t, Config{Dir: dir, AlertsLog: true, AlertsJSON: true, Clock: clk.now, openFile: fs.open})
+			write := func(line string) (string, error) {
+				a := newAlert(clk.t, "/var/log/auth.log", line)
+				err := w.WriteAlert(a)
+				return a.ID, err
+			}
+			for _, l := range []string{"line 0", "line 1"} {
+				if _, err := write(l); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fs.set(tc.fault)
+			failedID, err := write("line 2")
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("write on a full disk: %v, want ENOSPC", err)
+			}
+			if _, err := write("line 2"); err == nil {
+				t.Fatal("second write on a full disk succeeded")
+			}
+			fs.set(func(f *faults) { f.writeErr, f.partial, f.truncErr = nil, false, nil })
+			id, err := write("line 2")
+			if err != nil {
+				t.Fatalf("write once space is back: %v", err)
+			}
+			if id != failedID {
+				t.Errorf("retry got id %q, the failed write had %q", id, failedID)
+			}
+			if _, err := write("line 3"); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			js, logs := records(t, dir)
+			want := numbered(4)
+			if strings.Join(js, "|") != strings.Join(want, "|") {
+				t.Errorf("alerts.json holds %q, want %q", js, want)
+			}
+			if strings.Join(logs, "|") != strings.Join(want, "|") {
+				t.Errorf("alerts.log holds %q, want %q", logs, want)
+			}
+		})
+	}
+}
+
+// TestFailedArchiveWriteLeavesWholeRecords: archives.log and
+// archives.json are a pair too.
+func TestFailedArchiveWriteLeavesWholeRecords(t *testing.T) {
+	dir := t.TempDir()
+	clk := &fakeClock{at("2026-11-21 10:00:00")}
+	fs := &faults{suffix: ".json"}
+	w := open(t, Config{Dir: dir, LogAll: true, LogAllJSON: true, Clock: clk.now, openFile: fs.open})
+	arch := func(line string) error { return w.WriteArchive(newAlert(clk.t, "/var/log/x", line)) }
+	if err := arch("a"); err != nil {
+		t.Fatal(err)
+	}
+	fs.set(func(f *faults) { f.writeErr, f.partial = syscall.ENOSPC, true })
+	if err := arch("b"); err == nil {
+		t.Fatal("archive on a full disk succeeded")
+	}
+	fs.set(func(f *faults) { f.writeErr = nil })
+	if err := arch("b"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := read(t, filepath.Join(dir, "archives", "archives.log")), "2026 Nov 21 10:00:00 web1->/var/log/x a\n2026 Nov 21 10:00:00 web1->/var/log/x b\n"; got != want {
+		t.Errorf("archives.log = %q, want %q", got, want)
+	}
+	js := strings.Split(strings.TrimSuffix(read(t, filepath.Join(dir, "archives", "archives.json")), "\n"), "\n")
+	if len(js) != 2 {
+		t.Fatalf("archives.json has %d lines, want 2: %q", len(js), js)
+	}
+	for _, l := range js {
+		if !json.Valid([]byte(l)) {
+			t.Errorf("archives.json line %q is not JSON", l)
+		}
+	}
+}
+
+// TestFlushErrorRewrites: an fsync that fails may have lost the records
+// written since the last good one; they are written again, so the next
+// Flush that succeeds means they are all on disk.
+func TestFlushErrorRewrites(t *testing.T) {
+	dir := t.TempDir()
+	clk := &fakeClock{at("2026-11-21 10:00:00")}
+	fs := &faults{}
+	w := open(t, Config{Dir: dir, AlertsLog: true, AlertsJSON: true, Clock: clk.now, openFile: fs.open})
+	lines := numbered(6)
+	for _, l := range lines[:3] {
+		if err := w.WriteAlert(newAlert(clk.t, "/var/log/auth.log", l)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines[3:5] {
+		if err := w.WriteAlert(newAlert(clk.t, "/var/log/auth.log", l)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs.set(func(f *faults) { f.syncErr, f.drop = syscall.EIO, true })
+	if err := w.Flush(); !errors.Is(err, syscall.EIO) {
+		t.Fatalf("Flush with a failing fsync: %v, want EIO", err)
+	}
+	if js, _ := records(t, dir); len(js) != 3 {
+		t.Fatalf("the simulated page loss left %d records, want 3", len(js))
+	}
+	fs.set(func(f *faults) { f.syncErr = nil })
+	// The next write restores the lost records before appending.
+	if err := w.WriteAlert(newAlert(clk.t, "/var/log/auth.log", lines[5])); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatalf("Flush once the disk works: %v", err)
+	}
+	js, logs := records(t, dir)
+	if strings.Join(js, "|") != strings.Join(lines, "|") || strings.Join(logs, "|") != strings.Join(lines, "|") {
+		t.Errorf("after recovery alerts.json holds %q and alerts.log %q, want %q", js, logs, lines)
+	}
+}
+
+// TestUnsyncedIsBounded: while fsync fails, the records kept for rewriting
+// stay under maxUnsynced: writes start failing instead.
+func TestUnsyncedIsBounded(t *testing.T) {
+	dir := t.TempDir()
+	clk := &fakeClock{at("2026-11-21 10:00:00")}
+	fs := &faults{syncErr: syscall.EIO}
+	w := open(t, Config{Dir: dir, AlertsJSON: true, Clock: clk.now, openFile: fs.open})
+	line := strings.Repeat("x", 4000)
+	var err error
+	var n int
+	for n = 0; n < 2*maxUnsynced/len(line); n++ {
+		if err = w.WriteAlert(newAlert(clk.t, "/var/log/auth.log", line)); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, syscall.EIO) {
+		t.Fatalf("after %d writes with fsync failing: %v, want EIO", n, err)
+	}
+	if got := len(w.streams[alertsJSON].unsynced); got > maxUnsynced {
+		t.Errorf("%d bytes kept for rewriting, more than %d", got, maxUnsynced)
+	}
+}
+
+// TestOpenRepairsTornTail: a file left with a partial last record (a crash
+// in the middle of a write) is cut back to its last whole record at open,
+// so the next record does not get glued to it.
+func TestOpenRepairsTornTail(t *testing.T) {
+	big := strings.Repeat("y", repairWindow+10)
+	tests := []struct {
+		name     string
+		kind     int
+		content  string
+		want     string
+		wantCut  int64
+		repaired bool
+	}{
+		{"json whole", alertsJSON, "{\"a\":1}\n", "{\"a\":1}\n", 0, false},
+		{"json torn", alertsJSON, "{\"a\":1}\n{\"b\":", "{\"a\":1}\n", 5, true},
+		{"json only torn", alertsJSON, "{\"b\":", "", 5, true},
+		{"log torn", alertsLog, "** Alert 1: - g\nx\n\n** Alert 2: - g\nRule", "** Alert 1: - g\nx\n\n", 20, true},
+		{"log torn after a line", alertsLog, "** Alert 1: - g\nx\n\n** Alert 2: - g\n", "** Alert 1: - g\nx\n\n", 16, true},
+		{"archive torn", archivesLog, "2026 a\n2026 b", "2026 a\n", 6, true},
+		{"no end in the window", alertsJSON, big, big + "\n", 0, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			clk := &fakeClock{at("2026-11-21 10:00:00")}
+			path := newStream(dir, tc.kind).datedPath(dayOf(clk.t))
+			if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(tc.content), 0o640); err != nil {
+				t.Fatal(err)
+			}
+			cfg := Config{Dir: dir, Clock: clk.now}
+			switch tc.kind {
+			case alertsJSON:
+				cfg.AlertsJSON = true
+			case alertsLog:
+				cfg.AlertsLog = true
+			case archivesLog:
+				cfg.LogAll = true
+			}
+			var gotCut int64 = -1
+			cfg.OnRepair = func(p string, cut int64) {
+				if p != path {
+					t.Errorf("repair reported for %q, want %q", p, path)
+				}
+				gotCut = cut
+			}
+			w := open(t, cfg)
+			if got := read(t, path); got != tc.want {
+				t.Errorf("after open the file holds %q, want %q", trunc(got), trunc(tc.want))
+			}
+			if tc.repaired != (gotCut >= 0) || tc.repaired && gotCut != tc.wantCut {
+				t.Errorf("OnRepair cut = %d, want repaired=%v cut=%d", gotCut, tc.repaired, tc.wantCut)
+			}
+			if got := w.streams[tc.kind].size; got != int64(len(tc.want)) {
+				t.Errorf("size after open = %d, want %d", got, len(tc.want))
+			}
+		})
+	}
+}
+
+func trunc(s string) string {
+	if len(s) > 60 {
+		return s[:30] + "..." + s[len(s)-30:]
+	}
+	return s
+}
