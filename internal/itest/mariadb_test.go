@@ -346,11 +346,14 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON acme.* TO 'app'@'127.0.0.1';`)
 			t.Fatal("login of an unknown user succeeded")
 		}
 	}
-	// Privileges, schema, export: as root.
+	// Privileges, schema, export: as root. The export reads mysql.global_priv,
+	// the table behind the mysql.user view since MariaDB 10.4: MariaDB
+	// 10.11.14 refuses SELECT ... INTO OUTFILE through that SQL SECURITY
+	// DEFINER view (error 1356).
 	srv.mustSQL(`CREATE USER 'eve'@'%' IDENTIFIED BY 'eve-pw';
 GRANT ALL ON *.* TO 'eve'@'%';
 DROP TABLE acme.old_orders;
-SELECT User, Host FROM mysql.user INTO OUTFILE '` + filepath.Join(srv.dir, "users.csv") + `';`)
+SELECT User, Host FROM mysql.global_priv INTO OUTFILE '` + filepath.Join(srv.dir, "users.csv") + `';`)
 	// Row changes of the watched table by the application; a value with
 	// commas, parentheses and spaces, and a NULL.
 	if _, err := srv.tcp("app", "app-pw", `INSERT INTO acme.users VALUES (7, 'xavier', 'zZDDIZ0NOlPzw', 'a, (b) c');
