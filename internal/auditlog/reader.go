@@ -127,9 +127,10 @@ type Reader struct {
 	partial []byte // Write: the unterminated last line
 	off     int64  // Write: file offset of partial[0]
 
-	b   builder
-	enc []byte
-	out []Record
+	b    builder
+	enc  []byte
+	xbuf []byte // an XML record with forbidden characters replaced
+	out  []Record
 }
 
 // NewReader returns a Reader.
