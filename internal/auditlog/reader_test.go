@@ -370,13 +370,26 @@ func TestParseErrorText(t *testing.T) {
 // separators: each must be handled in linear time (generous bound).
 func TestNoQuadraticBlowup(t *testing.T) {
 	for _, unit := range []string{"<AUDIT_RECORD ", "<", "{", `"`, "{\n", "<AUDIT_RECORD>\n",
-		"<AUDIT_RECORD\n", `"a","1_`, "<AUDIT_RECORD><", "&", "x\n", "<?", "[", `{"`, "\"\n"} {
+		"<AUDIT_RECORD\n", `"a","1_`, "<AUDIT_RECORD><", "&", "x\n", "<?", "[", `{"`, "\"\n",
+		"<AUDIT_RECORD><![CDATA[", "<AUDIT_RECORD><!--", "<![CDATA[", "<A>", "]]>\n"} {
 		data := []byte(strings.Repeat(unit, 65536/len(unit)))
 		start := time.Now()
 		r := NewReader(Options{MaxRecordSize: 4096})
 		r.Write(data)
 		if d := time.Since(start); d > 2*time.Second {
 			t.Errorf("%q repeated: %v", unit, d)
+		}
+	}
+	// one record, deep or wide, within the size limit
+	for _, rec := range []string{
+		"<AUDIT_RECORD><NAME>x</NAME>" + strings.Repeat("<A>", 20000) + strings.Repeat("</A>", 20000) + "</AUDIT_RECORD>\n",
+		"<AUDIT_RECORD><NAME>x</NAME><CONNECTION_ATTRIBUTES>" + strings.Repeat("<ATTRIBUTE><NAME>a</NAME><VALUE>b</VALUE></ATTRIBUTE>", 18000) + "</CONNECTION_ATTRIBUTES></AUDIT_RECORD>\n",
+	} {
+		start := time.Now()
+		r := NewReader(Options{})
+		r.Write([]byte(rec))
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%q...: %v", rec[:60], d)
 		}
 	}
 }
