@@ -326,13 +326,13 @@ func (r *Reader) xmlClean(rec []byte) []byte {
 	out := append(r.xbuf[:0], rec[:i]...)
 	p := rec[i:]
 	for len(p) > 0 {
-		if n := forbiddenAt(p); n > 0 {
+		n, bad := charAt(p)
+		if bad {
 			out = append(out, "\uFFFD"...)
-			p = p[n:]
-			continue
+		} else {
+			out = append(out, p[:n]...)
 		}
-		out = append(out, p[0])
-		p = p[1:]
+		p = p[n:]
 	}
 	r.xbuf = out
 	return out
@@ -346,33 +346,33 @@ func firstForbidden(p []byte) int {
 		if c >= 0x20 && c < utf8.RuneSelf && c != '&' {
 			continue
 		}
-		if forbiddenAt(p[i:]) > 0 {
+		n, bad := charAt(p[i:])
+		if bad {
 			return i
 		}
+		i += n - 1
 	}
 	return -1
 }
 
-// forbiddenAt returns the length of the forbidden sequence at the start
-// of p, or 0 if p starts with an allowed character.
-func forbiddenAt(p []byte) int {
+// charAt returns the length of the character (or character reference) at
+// the start of p and whether XML forbids it. A byte that starts no valid
+// UTF-8 sequence counts as one forbidden character.
+func charAt(p []byte) (n int, bad bool) {
 	c := p[0]
 	switch {
 	case c == '&':
-		return forbiddenRef(p)
-	case c < 0x20:
-		if c == '\t' || c == '\n' || c == '\r' {
-			return 0
+		if n := forbiddenRef(p); n > 0 {
+			return n, true
 		}
-		return 1
+		return 1, false
+	case c < 0x20:
+		return 1, c != '\t' && c != '\n' && c != '\r'
 	case c < utf8.RuneSelf:
-		return 0
+		return 1, false
 	}
 	rn, size := utf8.DecodeRune(p)
-	if rn == utf8.RuneError && size == 1 || !xmlChar(rn) {
-		return size
-	}
-	return 0
+	return size, rn == utf8.RuneError && size == 1 || !xmlChar(rn)
 }
 
 // forbiddenRef returns the length of a numeric character reference

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 )
@@ -43,8 +44,8 @@ func TestXMLShapes(t *testing.T) {
 			want: want{"db": "shop"}},
 		{name: "numeric references", in: head + " <SQLTEXT>&#65;&#x42;&#10;&#x1F600;</SQLTEXT>\n" + tail, fast: true,
 			want: want{"sqltext": "AB\n\U0001F600"}},
-		{name: "forbidden characters", in: head + " <SQLTEXT>a&#1;b\x02c\xffd&#xFFFE;e&#0;</SQLTEXT>\n" + tail, fast: true,
-			want: want{"sqltext": "a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFD"}},
+		{name: "forbidden characters", in: head + " <SQLTEXT>a&#1;b\x02c\xffd&#xFFFE;e&#0;é€😀\xe2\x82</SQLTEXT>\n <DB>café</DB>\n" + tail, fast: true,
+			want: want{"sqltext": "a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDé€😀\uFFFD\uFFFD", "db": "café"}},
 		{name: "crlf in a value", in: head + " <STARTUP_OPTIONS>a\r\nb</STARTUP_OPTIONS>\r\n" + tail,
 			want: want{"startup_options": "a\nb"}},
 		{name: "namespace prefix", in: head + " <x:DB>shop</x:DB>\n" + tail,
@@ -106,7 +107,20 @@ func FuzzXMLFastPath(f *testing.F) {
 			return
 		}
 		fast := NewReader(Options{})
-		ff, ok := fast.parseFlatXML(fast.xmlClean(rec))
+		clean := fast.xmlClean(rec)
+		for _, c := range string(clean) {
+			if !xmlChar(c) {
+				t.Fatalf("xmlClean left %U in %q", c, clean)
+			}
+		}
+		if !utf8.Valid(clean) {
+			t.Fatalf("xmlClean left invalid UTF-8 in %q", clean)
+		}
+		if utf8.Valid(rec) && !strings.ContainsFunc(string(rec), func(c rune) bool { return !xmlChar(c) }) &&
+			!strings.Contains(string(rec), "&#") && string(clean) != string(rec) {
+			t.Fatalf("xmlClean changed clean text %q to %q", rec, clean)
+		}
+		ff, ok := fast.parseFlatXML(clean)
 		if !ok {
 			if len(fast.b.fields) != 0 || len(fast.b.arena) != 0 {
 				t.Fatalf("declined but left fields %v", fast.b.fields)
