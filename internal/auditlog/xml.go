@@ -53,6 +53,10 @@ func (r *Reader) parseXMLTree(rec []byte) (Format, error) {
 	doc := etree.NewDocument()
 	doc.ReadSettings = xmlSettings
 	if err := doc.ReadFromBytes(rec); err != nil {
+		if errors.Is(err, etree.ErrXML) {
+			// etree's own check, which says no more than this
+			return 0, fmt.Errorf("xml: unbalanced elements (an end tag that does not match its start tag): %w", err)
+		}
 		return 0, fmt.Errorf("xml: %w", err)
 	}
 	root, err := recordRoot(doc)

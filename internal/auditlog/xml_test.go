@@ -57,7 +57,7 @@ func TestXMLShapes(t *testing.T) {
 		{name: "nested schema field", in: head + " <STATUS><X>0</X></STATUS>\n" + tail, err: "holds elements"},
 		{name: "mixed text and elements", in: head + " <X>text<Y>1</Y></X>\n" + tail, err: "mixes text"},
 		{name: "undefined entity", in: head + " <DB>&nbsp;</DB>\n" + tail, err: "entity"},
-		{name: "mismatched end tag", in: head + " <DB>shop</DBX>\n" + tail, err: "xml"},
+		{name: "mismatched end tag", in: head + " <DB>shop</DBX>\n" + tail, err: "unbalanced elements"},
 		{name: "text outside elements", in: head + " stray\n" + tail, err: "outside"},
 	}
 	for _, tt := range tests {

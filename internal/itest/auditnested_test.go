@@ -1,6 +1,7 @@
 package itest
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -89,5 +90,36 @@ func TestAuditNestedXMLConnect(t *testing.T) {
 				t.Errorf("alert data.audit_record.connection_attributes.program_name = %q", got)
 			}
 		})
+	}
+}
+
+// TestAuditNestedXMLBroken: a nested record that is not well-formed XML
+// (an ATTRIBUTE closed by the wrong tag) is counted in unparsed_records
+// and logged with its offset; the records around it still give events.
+func TestAuditNestedXMLBroken(t *testing.T) {
+	h := newHome(t, auditConfig)
+	rec := func(n int, attrs string) string {
+		return fmt.Sprintf(" <AUDIT_RECORD>\n  <NAME>Connect</NAME>\n  <RECORD_ID>%d_x</RECORD_ID>\n  <STATUS>0</STATUS>\n  <USER>u%d</USER>\n"+
+			"  <CONNECTION_ATTRIBUTES>\n   <ATTRIBUTE>\n    <NAME>_os</NAME>\n    <VALUE>Linux</VALUE>\n   %s\n  </CONNECTION_ATTRIBUTES>\n </AUDIT_RECORD>\n", n, n, attrs)
+	}
+	good1, bad, good2 := rec(1, "</ATTRIBUTE>"), rec(2, "</ATTRIBUTES>"), rec(3, "</ATTRIBUTE>")
+	h.write("logsrc/broken.audit", "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<AUDIT>\n"+good1+bad+good2)
+	path := h.path("logsrc/broken.audit")
+	d := h.start()
+	defer d.stop(t)
+	waitFor(t, 10*time.Second, "two events", func() bool { return len(auditEvents(t, h)[path]) >= 2 })
+	offset := len("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<AUDIT>\n") + len(good1) + 1
+	line := h.waitLog(10*time.Second, "record not parsed", path, fmt.Sprintf("offset %d", offset))
+	t.Logf("log: %s", line)
+	waitFor(t, 10*time.Second, "unparsed_records in the state file", func() bool { return h.state("unparsed_records") >= 1 })
+	if n := h.state("unparsed_records"); n != 1 {
+		t.Errorf("unparsed_records = %d, want 1", n)
+	}
+	evs := auditEvents(t, h)[path]
+	if len(evs) != 2 || str(evs[0], "audit_record", "user") != "u1" || str(evs[1], "audit_record", "user") != "u3" {
+		t.Errorf("events = %v, want u1 and u3", evs)
+	}
+	if got := str(evs[1], "audit_record", "connection_attributes", "_os"); got != "Linux" {
+		t.Errorf("connection_attributes._os = %q", got)
 	}
 }
