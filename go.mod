@@ -3,6 +3,7 @@ module github.com/gossec/gossec
 go 1.26
 
 require (
+	github.com/beevik/etree v1.8.1
 	github.com/dlclark/regexp2 v1.12.0
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
 	github.com/emersion/go-smtp v0.25.1

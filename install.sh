@@ -52,6 +52,17 @@ ship() {
 for f in decoders/default/*.xml; do ship "$f" "$prefix/ruleset/decoders/$(basename "$f")"; done
 for f in rules/default/*.xml; do ship "$f" "$prefix/ruleset/rules/$(basename "$f")"; done
 
+# CDB lists of the MySQL pack. Their rules are ruleset (ours, upgraded);
+# the lists are the operator's: created once, commented, never overwritten.
+ship samples/etc/rules/0510-gossec-mysql-lists_rules.xml "$prefix/ruleset/rules/0510-gossec-mysql-lists_rules.xml"
+install -m 0640 packaging/lists/README "$prefix/etc/lists/README"
+for l in mysql-sensitive-tables mysql-admin-accounts mysql-app-hosts; do
+  [ -e "$prefix/etc/lists/$l" ] || install -m 0640 "packaging/lists/$l" "$prefix/etc/lists/$l"
+  if [ -e "$prefix/etc/ossec.conf" ] && ! grep -q "<list>etc/lists/$l</list>" "$prefix/etc/ossec.conf"; then
+    echo "install.sh: add <list>etc/lists/$l</list> to <ruleset> in $prefix/etc/ossec.conf (see etc/lists/README)" >&2
+  fi
+done
+
 if [ ! -e "$prefix/etc/ossec.conf" ]; then
   cat > "$prefix/etc/ossec.conf" <<'CONF'
 <!-- gossec configuration (ossec.conf syntax). Relative paths are relative
@@ -70,6 +81,9 @@ if [ ! -e "$prefix/etc/ossec.conf" ]; then
     <rule_dir pattern=".xml$">ruleset/rules</rule_dir>
     <decoder_dir pattern=".xml$">etc/decoders</decoder_dir>
     <rule_dir pattern=".xml$">etc/rules</rule_dir>
+    <list>etc/lists/mysql-sensitive-tables</list>
+    <list>etc/lists/mysql-admin-accounts</list>
+    <list>etc/lists/mysql-app-hosts</list>
   </ruleset>
 </ossec_config>
 CONF

@@ -8,7 +8,8 @@ import (
 // BenchmarkReader measures PushLine over each fixture, line by line, as
 // the tailer feeds it.
 func BenchmarkReader(b *testing.B) {
-	for _, name := range []string{"mysql-xml-new.xml", "mysql-xml-old.xml", "mysql-json.json",
+	for _, name := range []string{"mysql-xml-new.xml", "mysql8-xml-new-attrs.xml", "mysql-xml-old.xml",
+		"percona-xml-new.xml", "percona-xml-old.xml", "mysql-json.json",
 		"percona-json.log", "percona-csv.log", "mariadb-server_audit.log", "audit-login.log"} {
 		data := string(readFixture(b, name))
 		lines := strings.SplitAfter(data, "\n")

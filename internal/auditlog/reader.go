@@ -115,21 +115,23 @@ type Reader struct {
 	kind      scanKind
 	pend      []byte
 	pendStart int64
-	scan      int  // next byte of pend to scan
-	depth     int  // JSON nesting depth
-	inStr     bool // JSON: inside a string
-	esc       bool // JSON: after a backslash
-	inQuote   bool // CSV: inside a quoted field
-	tagClosed bool // XML: the start tag's '>' has been seen
+	scan      int    // next byte of pend to scan
+	depth     int    // JSON nesting depth
+	inStr     bool   // JSON: inside a string
+	esc       bool   // JSON: after a backslash
+	inQuote   bool   // CSV: inside a quoted field
+	tagClosed bool   // XML: the start tag's '>' has been seen
+	skipTo    string // XML: inside CDATA or a comment, up to this closer
 
 	skipping bool // resynchronising: input is dropped until a record start
 
 	partial []byte // Write: the unterminated last line
 	off     int64  // Write: file offset of partial[0]
 
-	b   builder
-	enc []byte
-	out []Record
+	b    builder
+	enc  []byte
+	xbuf []byte // an XML record with forbidden characters replaced
+	out  []Record
 }
 
 // NewReader returns a Reader.
@@ -327,7 +329,7 @@ func (r *Reader) open(k scanKind, off int64) {
 	r.pend = r.pend[:0]
 	r.pendStart = off
 	r.scan = 0
-	r.depth, r.inStr, r.esc, r.inQuote, r.tagClosed = 0, false, false, false, false
+	r.depth, r.inStr, r.esc, r.inQuote, r.tagClosed, r.skipTo = 0, false, false, false, false, ""
 }
 
 func (r *Reader) close() { r.kind = kindNone }

@@ -116,27 +116,62 @@ func (r *Reader) scanXML() (int, scanState) {
 
 func (r *Reader) scanXMLBody() (int, scanState) {
 	p := r.pend
-	from := r.scan
-	rest := p[from:]
-	j := bytes.Index(rest, []byte(recordEnd))
-	k := indexRecordTag(rest)
-	if k >= 0 && (j < 0 || k < j) {
-		return from + k, scanBroken
-	}
-	if j < 0 {
-		// keep the last bytes: a marker may be split across appends
-		if n := len(p) - len(recordEnd); n > from {
-			r.scan = n
+	for {
+		from := r.scan
+		if r.skipTo != "" {
+			// inside a CDATA section or a comment: markers there are text
+			k := bytes.Index(p[from:], []byte(r.skipTo))
+			if k < 0 {
+				if n := len(p) - len(r.skipTo) + 1; n > from {
+					r.scan = n
+				}
+				return 0, scanMore
+			}
+			r.scan, r.skipTo = from+k+len(r.skipTo), ""
+			continue
 		}
-		return 0, scanMore
+		rest := p[from:]
+		j := bytes.Index(rest, []byte(recordEnd))
+		k := indexRecordTag(rest)
+		c, opener, closer := indexOpaque(rest)
+		if c >= 0 && (j < 0 || c < j) && (k < 0 || c < k) {
+			r.scan, r.skipTo = from+c+len(opener), closer
+			continue
+		}
+		if k >= 0 && (j < 0 || k < j) {
+			return from + k, scanBroken
+		}
+		if j < 0 {
+			// keep the last bytes: a marker may be split across appends
+			if n := len(p) - len(recordEnd); n > from {
+				r.scan = n
+			}
+			return 0, scanMore
+		}
+		m := bytes.IndexByte(rest[j:], '>')
+		if m < 0 {
+			r.scan = from + j
+			return 0, scanMore
+		}
+		r.scan = from + j + m + 1
+		return r.scan, scanDone
 	}
-	m := bytes.IndexByte(rest[j:], '>')
-	if m < 0 {
-		r.scan = from + j
-		return 0, scanMore
+}
+
+// opaque lists the XML constructs whose content is not markup: a
+// "</AUDIT_RECORD>" inside them does not end the record. The plugins
+// write neither (they escape '<'), but other writers of the format may.
+var opaque = [...][2]string{{"<![CDATA[", "]]>"}, {"<!--", "-->"}}
+
+// indexOpaque finds the first CDATA section or comment opener in p.
+func indexOpaque(p []byte) (int, string, string) {
+	at, opener, closer := -1, "", ""
+	for _, o := range opaque {
+		if i := bytes.Index(p, []byte(o[0])); i >= 0 && (at < 0 || i < at) {
+			at, opener, closer = i, o[0], o[1]
+		}
 	}
-	r.scan = from + j + m + 1
-	return r.scan, scanDone
+	return at, opener, closer
 }
 
 // indexRecordTag finds "<AUDIT_RECORD" followed by a delimiter (or the end).

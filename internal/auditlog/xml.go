@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strconv"
+	"strings"
 	"unicode/utf8"
+
+	"github.com/beevik/etree"
+	"github.com/gossec/gossec/internal/jsonstr"
 )
 
 // xmlKeys maps the plugins' element and attribute names to schema keys.
@@ -19,51 +22,99 @@ var xmlKeys = map[string]string{
 // Percona's JSON format does for status.
 var numericKeys = map[string]bool{"status": true, "status_code": true}
 
-// parseXML parses one <AUDIT_RECORD> in either layout: attributes (OLD) or
-// child elements (NEW). It accepts both in one record.
+// xmlMaxDepth bounds the nesting etree accepts. The plugins nest three
+// levels (AUDIT_RECORD > CONNECTION_ATTRIBUTES > ATTRIBUTE > NAME); the
+// margin is for elements future versions may add, the bound for input that
+// is not an audit log at all.
+const xmlMaxDepth = 16
+
+// xmlSettings: PreserveDuplicateAttrs keeps every attribute in source
+// order, so that the first of two equal attributes wins as the first of
+// two equal elements does (the builder keeps the first value of a key).
+// Strict parsing (not Permissive): an undefined entity or an unclosed
+// element makes the record malformed rather than silently different.
+var xmlSettings = etree.ReadSettings{PreserveDuplicateAttrs: true, MaxDepth: xmlMaxDepth}
+
+// parseXML parses one complete <AUDIT_RECORD>, as framed by scanXML, with
+// etree: attributes (OLD layout) and child elements (NEW layout), in one
+// record or mixed. A child element that holds elements itself, like MySQL
+// 8's CONNECTION_ATTRIBUTES, becomes a JSON object (see appendObject).
 func (r *Reader) parseXML(rec []byte) (Format, error) {
-	p := rec[len(recordTag):]
+	rec = r.xmlClean(rec)
+	if f, ok := r.parseFlatXML(rec); ok {
+		return f, nil
+	}
+	return r.parseXMLTree(rec)
+}
+
+// parseXMLTree is parseXML with etree, for every record the fast path
+// declines.
+func (r *Reader) parseXMLTree(rec []byte) (Format, error) {
+	doc := etree.NewDocument()
+	doc.ReadSettings = xmlSettings
+	if err := doc.ReadFromBytes(rec); err != nil {
+		if errors.Is(err, etree.ErrXML) {
+			// etree's own check, which says no more than this
+			return 0, fmt.Errorf("xml: unbalanced elements (an end tag that does not match its start tag): %w", err)
+		}
+		return 0, fmt.Errorf("xml: %w", err)
+	}
+	root, err := recordRoot(doc)
+	if err != nil {
+		return 0, err
+	}
 	old, percona, mysql := true, false, false
-	note := func(name []byte) {
-		switch string(name) {
+	note := func(name string) {
+		switch name {
 		case "RECORD":
 			percona = true
 		case "RECORD_ID":
 			mysql = true
 		}
 	}
-	for {
-		p = trimSpace(p)
-		if len(p) == 0 {
-			return 0, errors.New("unterminated start tag")
-		}
-		if bytes.HasPrefix(p, []byte("/>")) {
-			p = p[2:]
-			break
-		}
-		if p[0] == '>' {
-			p, old = p[1:], false
-			break
-		}
-		name, val, rest, err := xmlAttr(p)
-		if err != nil {
-			return 0, err
-		}
+	for i := range root.Attr {
+		name := root.Attr[i].FullKey()
 		note(name)
-		if err := r.addXML(name, val); err != nil {
-			return 0, err
-		}
-		p = rest
+		r.addXML(xmlKey(name), root.Attr[i].Value)
 	}
-	if !old {
-		if err := r.xmlChildren(p, note); err != nil {
-			return 0, err
+	for _, tok := range root.Child {
+		switch t := tok.(type) {
+		case *etree.Element:
+			old = false
+			note(t.FullTag())
+			if err := r.addElement(t); err != nil {
+				return 0, err
+			}
+		case *etree.CharData:
+			if !t.IsWhitespace() {
+				return 0, fmt.Errorf("text %q outside an element", snippet([]byte(t.Data)))
+			}
 		}
+		// comments and processing instructions carry no field
 	}
 	if _, ok := r.b.get("name"); !ok {
 		return 0, errors.New("no NAME")
 	}
 	return xmlFormat(old, percona && !mysql), nil
+}
+
+// recordRoot returns the document's single AUDIT_RECORD element.
+func recordRoot(doc *etree.Document) (*etree.Element, error) {
+	var root *etree.Element
+	for _, tok := range doc.Child {
+		e, ok := tok.(*etree.Element)
+		if !ok {
+			continue
+		}
+		if root != nil {
+			return nil, fmt.Errorf("element <%s> after the record", e.FullTag())
+		}
+		root = e
+	}
+	if root == nil || root.FullTag() != "AUDIT_RECORD" {
+		return nil, errors.New("no <AUDIT_RECORD> element")
+	}
+	return root, nil
 }
 
 func xmlFormat(old, percona bool) Format {
@@ -78,116 +129,167 @@ func xmlFormat(old, percona bool) Format {
 	return MySQLXMLNew
 }
 
-// xmlChildren parses <NAME>text</NAME> elements up to </AUDIT_RECORD>.
-func (r *Reader) xmlChildren(p []byte, note func([]byte)) error {
-	for {
-		p = trimSpace(p)
-		if bytes.HasPrefix(p, []byte(recordEnd)) {
-			return nil
-		}
-		if len(p) == 0 || p[0] != '<' {
-			return fmt.Errorf("text %q outside an element", snippet(p))
-		}
-		name, rest := xmlName(p[1:])
-		if len(name) == 0 {
-			return fmt.Errorf("bad element %q", snippet(p))
-		}
-		rest = trimSpace(rest)
-		if bytes.HasPrefix(rest, []byte("/>")) {
-			note(name)
-			if err := r.addXML(name, nil); err != nil {
-				return err
-			}
-			p = rest[2:]
-			continue
-		}
-		if len(rest) == 0 || rest[0] != '>' {
-			return fmt.Errorf("element <%s> has attributes or is unterminated", name)
-		}
-		rest = rest[1:]
-		j := bytes.IndexByte(rest, '<')
-		if j < 0 {
-			return fmt.Errorf("element <%s> is not closed", name)
-		}
-		text, after := rest[:j], rest[j:]
-		closeTag := after[min(2, len(after)):]
-		if !bytes.HasPrefix(after, []byte("</")) || !bytes.HasPrefix(closeTag, name) {
-			return fmt.Errorf("element <%s> is not closed (nested elements are not expected)", name)
-		}
-		after = trimSpace(closeTag[len(name):])
-		if len(after) == 0 || after[0] != '>' {
-			return fmt.Errorf("bad end tag of <%s>", name)
-		}
-		note(name)
-		if err := r.addXML(name, text); err != nil {
-			return err
-		}
-		p = after[1:]
+// addElement stores one child element of the record: its text, or, when
+// it holds elements, a JSON object of them. The schema's own fields are
+// always text; a NAME or STATUS holding elements is not a record the
+// plugins write.
+func (r *Reader) addElement(e *etree.Element) error {
+	key := xmlKey(e.FullTag())
+	if !hasChildElements(e) {
+		r.addXML(key, elementText(e))
+		return nil
 	}
-}
-
-// xmlAttr parses name="value" (or 'value') at the start of p.
-func xmlAttr(p []byte) (name, val, rest []byte, err error) {
-	name, rest = xmlName(p)
-	if len(name) == 0 {
-		return nil, nil, nil, fmt.Errorf("bad attribute at %q", snippet(p))
+	if isCanonical(key) {
+		return fmt.Errorf("element <%s> holds elements, not text", e.FullTag())
 	}
-	rest = trimSpace(rest)
-	if len(rest) == 0 || rest[0] != '=' {
-		return nil, nil, nil, fmt.Errorf("attribute %s has no value", name)
-	}
-	rest = trimSpace(rest[1:])
-	if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
-		return nil, nil, nil, fmt.Errorf("attribute %s value is not quoted", name)
-	}
-	q := rest[0]
-	j := bytes.IndexByte(rest[1:], q)
-	if j < 0 {
-		return nil, nil, nil, fmt.Errorf("attribute %s value is not terminated", name)
-	}
-	return name, rest[1 : 1+j], rest[2+j:], nil
-}
-
-func xmlName(p []byte) (name, rest []byte) {
-	i := 0
-	for i < len(p) && isNameByte(p[i]) {
-		i++
-	}
-	return p[:i], p[i:]
-}
-
-func isNameByte(c byte) bool {
-	return c == '_' || c == '-' || c == '.' || c == ':' || c >= '0' && c <= '9' ||
-		c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
-}
-
-func trimSpace(p []byte) []byte {
-	i := 0
-	for i < len(p) && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n') {
-		i++
-	}
-	return p[i:]
-}
-
-// addXML stores an XML value under its schema key, decoding entities.
-func (r *Reader) addXML(name, raw []byte) error {
-	key := xmlKeys[string(name)]
-	if key == "" {
-		key = lowerKey(name)
+	if r.b.has(key) {
+		return nil // the first value of a key wins
 	}
 	off := len(r.b.arena)
 	var err error
-	r.b.arena, err = appendUnescaped(r.b.arena, raw)
+	r.b.arena, err = r.appendObject(r.b.arena, e)
 	if err != nil {
 		r.b.arena = r.b.arena[:off]
-		return fmt.Errorf("element %s: %w", name, err)
+		return err
 	}
+	r.b.addRef(key, off, len(r.b.arena)-off, kRaw)
+	return nil
+}
+
+// appendObject writes an element that holds elements as a JSON object.
+// A member that is a NAME/VALUE pair (MySQL's <ATTRIBUTE>, as in
+// CONNECTION_ATTRIBUTES) or a KEY/VALUE pair (the <ELEMENT> of a <MAP>)
+// becomes "name":"value", so a connection attribute is reached as
+// audit_record.connection_attributes.program_name, the path MySQL's JSON
+// format gives it. Other members keep their lower-cased tag, as the
+// record's own fields do. Within one object the first member of a name
+// wins, as in the record.
+func (r *Reader) appendObject(dst []byte, e *etree.Element) ([]byte, error) {
+	seen := make(map[string]struct{}, 8)
+	dst = append(dst, '{')
+	first := true
+	for _, tok := range e.Child {
+		c, ok := tok.(*etree.Element)
+		if !ok {
+			if cd, isText := tok.(*etree.CharData); isText && !cd.IsWhitespace() {
+				return dst, fmt.Errorf("element <%s> mixes text and elements", e.FullTag())
+			}
+			continue
+		}
+		name, val, pair := namedValue(c)
+		if !pair {
+			name = xmlKey(c.FullTag())
+		}
+		if _, dup := seen[name]; dup {
+			continue
+		}
+		seen[name] = struct{}{}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = jsonstr.Append(dst, name)
+		dst = append(dst, ':')
+		switch {
+		case pair:
+			dst = jsonstr.Append(dst, val)
+		case hasChildElements(c):
+			var err error
+			if dst, err = r.appendObject(dst, c); err != nil {
+				return dst, err
+			}
+		default:
+			dst = jsonstr.Append(dst, elementText(c))
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+// namedValue recognises <X><NAME>n</NAME><VALUE>v</VALUE></X> (or KEY for
+// NAME, in either order) and returns n and v.
+func namedValue(e *etree.Element) (name, val string, ok bool) {
+	var haveName, haveVal bool
+	for _, tok := range e.Child {
+		switch t := tok.(type) {
+		case *etree.Element:
+			if hasChildElements(t) {
+				return "", "", false
+			}
+			switch t.FullTag() {
+			case "NAME", "KEY":
+				if haveName {
+					return "", "", false
+				}
+				name, haveName = elementText(t), true
+			case "VALUE":
+				if haveVal {
+					return "", "", false
+				}
+				val, haveVal = elementText(t), true
+			default:
+				return "", "", false
+			}
+		case *etree.CharData:
+			if !t.IsWhitespace() {
+				return "", "", false
+			}
+		}
+	}
+	return name, val, haveName && haveVal
+}
+
+func hasChildElements(e *etree.Element) bool {
+	for _, tok := range e.Child {
+		if _, ok := tok.(*etree.Element); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// elementText joins the element's character data, CDATA sections
+// included (etree has already decoded entities and unwrapped CDATA);
+// comments inside the text are dropped.
+func elementText(e *etree.Element) string {
+	var only string
+	var b []byte
+	n := 0
+	for _, tok := range e.Child {
+		cd, ok := tok.(*etree.CharData)
+		if !ok {
+			continue
+		}
+		switch n {
+		case 0:
+			only = cd.Data
+		case 1:
+			b = append(append(b, only...), cd.Data...)
+		default:
+			b = append(b, cd.Data...)
+		}
+		n++
+	}
+	if n > 1 {
+		return string(b)
+	}
+	return only
+}
+
+// addXML stores a text value under its schema key.
+func (r *Reader) addXML(key, val string) {
 	kind := kStr
 	if numericKeys[key] {
 		kind = kNum
 	}
-	r.b.addRef(key, off, len(r.b.arena)-off, kind)
-	return nil
+	r.b.add(key, val, kind)
+}
+
+// xmlKey gives the schema key of an element or attribute name.
+func xmlKey(name string) string {
+	if k, ok := xmlKeys[name]; ok {
+		return k
+	}
+	return lowerKey(name)
 }
 
 // lowered interns the lower-case form of the plugins' usual names, so that
@@ -198,68 +300,135 @@ var lowered = func() map[string]string {
 		"STATUS", "STATUS_CODE", "SQLTEXT", "USER", "PRIV_USER", "OS_USER", "OS_LOGIN",
 		"PROXY_USER", "HOST", "IP", "DB", "MYSQL_VERSION", "OS_VERSION", "SERVER_ID",
 		"STARTUP_OPTIONS", "VERSION", "CONNECTION_TYPE", "CONNECTION_ATTRIBUTES"} {
-		m[n] = string(bytes.ToLower([]byte(n)))
+		m[n] = strings.ToLower(n)
 	}
 	return m
 }()
 
-func lowerKey(name []byte) string {
-	if k, ok := lowered[string(name)]; ok {
+func lowerKey(name string) string {
+	if k, ok := lowered[name]; ok {
 		return k
 	}
-	return string(bytes.ToLower(name))
+	return strings.ToLower(name)
 }
 
-// appendUnescaped decodes the five XML entities and numeric character
-// references (which the plugins use for control characters). An '&' that
-// starts no valid reference is an error: the plugins always escape it.
-func appendUnescaped(dst, p []byte) ([]byte, error) {
+// xmlClean returns the record with every character that XML forbids
+// replaced by U+FFFD: bytes that are not UTF-8, control characters other
+// than tab, newline and carriage return, and numeric references to such
+// characters. The plugins write what a client sent, and MySQL documents
+// that it writes characters XML does not allow as numeric references;
+// encoding/xml (under etree) rejects them, and a whole login or statement
+// must not be lost for one character, nor can a client hide a statement
+// from the monitor by putting one in it. JSON output already shows
+// non-UTF-8 bytes as U+FFFD (internal/jsonstr). The record is returned as
+// it is, without copying, when it holds none.
+func (r *Reader) xmlClean(rec []byte) []byte {
+	i := firstForbidden(rec)
+	if i < 0 {
+		return rec
+	}
+	out := append(r.xbuf[:0], rec[:i]...)
+	p := rec[i:]
 	for len(p) > 0 {
-		i := bytes.IndexByte(p, '&')
-		if i < 0 {
-			return append(dst, p...), nil
+		n, bad := charAt(p)
+		if bad {
+			out = append(out, "\uFFFD"...)
+		} else {
+			out = append(out, p[:n]...)
 		}
-		dst = append(dst, p[:i]...)
-		p = p[i:]
-		j := bytes.IndexByte(p, ';')
-		if j < 0 || j > 12 {
-			return dst, fmt.Errorf("bad entity reference %q", snippet(p[:min(len(p), 12)]))
-		}
-		ref := p[1:j]
-		switch string(ref) {
-		case "lt":
-			dst = append(dst, '<')
-		case "gt":
-			dst = append(dst, '>')
-		case "amp":
-			dst = append(dst, '&')
-		case "quot":
-			dst = append(dst, '"')
-		case "apos":
-			dst = append(dst, '\'')
-		default:
-			c, ok := charRef(ref)
-			if !ok {
-				return dst, fmt.Errorf("bad entity reference %q", p[:j+1])
-			}
-			dst = utf8.AppendRune(dst, c)
-		}
-		p = p[j+1:]
+		p = p[n:]
 	}
-	return dst, nil
+	r.xbuf = out
+	return out
 }
 
-func charRef(ref []byte) (rune, bool) {
-	if len(ref) < 2 || ref[0] != '#' {
-		return 0, false
+// firstForbidden returns the offset of the first forbidden character
+// sequence in p, or -1.
+func firstForbidden(p []byte) int {
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c >= 0x20 && c < utf8.RuneSelf && c != '&' {
+			continue
+		}
+		n, bad := charAt(p[i:])
+		if bad {
+			return i
+		}
+		i += n - 1
 	}
-	base, digits := 10, ref[1:]
-	if digits[0] == 'x' || digits[0] == 'X' {
-		base, digits = 16, digits[1:]
+	return -1
+}
+
+// charAt returns the length of the character (or character reference) at
+// the start of p and whether XML forbids it. A byte that starts no valid
+// UTF-8 sequence counts as one forbidden character.
+func charAt(p []byte) (n int, bad bool) {
+	c := p[0]
+	switch {
+	case c == '&':
+		if n := forbiddenRef(p); n > 0 {
+			return n, true
+		}
+		return 1, false
+	case c < 0x20:
+		return 1, c != '\t' && c != '\n' && c != '\r'
+	case c < utf8.RuneSelf:
+		return 1, false
 	}
-	v, err := strconv.ParseUint(string(digits), base, 32)
-	if err != nil || v > utf8.MaxRune {
-		return 0, false
+	rn, size := utf8.DecodeRune(p)
+	return size, rn == utf8.RuneError && size == 1 || !xmlChar(rn)
+}
+
+// forbiddenRef returns the length of a numeric character reference
+// ("&#1;", "&#x1F;") at the start of p if it names a character XML
+// forbids, else 0. A malformed reference is left for the parser to
+// reject.
+func forbiddenRef(p []byte) int {
+	if len(p) < 4 || p[1] != '#' {
+		return 0
 	}
-	return rune(v), true
+	end := bytes.IndexByte(p[:min(len(p), 16)], ';')
+	if end < 3 {
+		return 0
+	}
+	digits, base := p[2:end], uint64(10)
+	if digits[0] == 'x' {
+		digits, base = digits[1:], 16
+	}
+	if len(digits) == 0 {
+		return 0
+	}
+	var v uint64
+	for _, d := range digits {
+		n := hexVal(d)
+		if n >= base || v > utf8.MaxRune {
+			return 0
+		}
+		v = v*base + n
+	}
+	if v > utf8.MaxRune || xmlChar(rune(v)) {
+		return 0
+	}
+	return end + 1
+}
+
+// hexVal is the value of a hexadecimal digit, or 16 for any other byte.
+func hexVal(c byte) uint64 {
+	switch {
+	case c >= '0' && c <= '9':
+		return uint64(c - '0')
+	case c >= 'a' && c <= 'f':
+		return uint64(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return uint64(c-'A') + 10
+	}
+	return 16
+}
+
+// xmlChar reports whether c is in XML 1.0's Char production.
+func xmlChar(c rune) bool {
+	return c == 0x09 || c == 0x0A || c == 0x0D ||
+		c >= 0x20 && c <= 0xD7FF ||
+		c >= 0xE000 && c <= 0xFFFD ||
+		c >= 0x10000 && c <= 0x10FFFF
 }

@@ -20,7 +20,9 @@ registration and AFTER INSERT/UPDATE/DELETE triggers per table. With --dsn
 (user[:password]@tcp(host:port)/db or user[:password]@unix(/path/sock)/db)
 the columns are read from information_schema with the mariadb or mysql
 command-line client (-N -B -e); the password goes to the client through
-MYSQL_PWD, never on its command line.
+MYSQL_PWD, never on its command line. A logged column whose name looks
+secret (password, hash, token, secret, key, ssn, card) is named on stderr
+with the --exclude-columns that leaves it out.
 `
 
 // MySQL runs `gossec mysql <subcommand>`.
@@ -87,7 +89,42 @@ func mysqlTriggers(args []string, s Streams) int {
 		fmt.Fprintf(s.Err, "gossec mysql triggers: %v\n", err)
 		return ExitUsage
 	}
+	warnSecretColumns(s, spec)
 	return ExitOK
+}
+
+// warnSecretColumns says which logged columns look secret and how to
+// leave them out: the triggers copy every logged value into the error
+// log. The SQL is printed anyway (a name is only a hint); the warning goes
+// to stderr so that piping the SQL into the client still works.
+func warnSecretColumns(s Streams, spec mysqltrig.Spec) {
+	secrets := mysqltrig.SecretColumns(spec)
+	if len(secrets) == 0 {
+		return
+	}
+	exclude := append([]string(nil), spec.Exclude...)
+	seen := map[string]bool{}
+	for _, x := range exclude {
+		seen[strings.ToLower(x)] = true
+	}
+	for _, c := range secrets {
+		fmt.Fprintf(s.Err, "gossec mysql triggers: warning: column %s.%s looks secret (%s): every change of a row writes its value to the error log\n",
+			c.Table, c.Column, c.Kind)
+		if !seen[strings.ToLower(c.Column)] {
+			seen[strings.ToLower(c.Column)] = true
+			exclude = append(exclude, c.Column)
+		}
+	}
+	fmt.Fprintf(s.Err, "gossec mysql triggers: to leave them out of the logged rows, run again with --exclude-columns %s\n",
+		shellQuote(strings.Join(exclude, ",")))
+}
+
+// shellQuote quotes a flag value for a POSIX shell when it needs it.
+func shellQuote(v string) string {
+	if v != "" && strings.Trim(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_,.-") == "" {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
 }
 
 // splitList splits a comma-separated flag value, dropping empty items and
