@@ -20,6 +20,22 @@ type sysClock struct{}
 func (sysClock) Now() time.Time                         { return time.Now() }
 func (sysClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
+// NowFunc is a Clock for a component whose clock is a function: Now
+// calls it, After waits on the system timer.
+type NowFunc func() time.Time
+
+func (f NowFunc) Now() time.Time                       { return f() }
+func (NowFunc) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// now is the logger's time; the zero time when it has no clock (a nil or
+// zero Logger, which logs nothing).
+func (l *Logger) now() time.Time {
+	if l == nil || l.clock == nil {
+		return time.Time{}
+	}
+	return l.clock.Now()
+}
+
 // DefaultInterval is how often a summary is written while a problem
 // lasts.
 const DefaultInterval = time.Minute
