@@ -330,7 +330,7 @@ func TestOutageKindsNoLoss(t *testing.T) {
 				!strings.Contains(got[1], "times=2") {
 				t.Errorf("failure lines:\n%s\nall:\n%s", strings.Join(got, "\n"), logs)
 			}
-			if got := logs.lines("mail delivery recovered", out, "failed_attempts=3"); len(got) != 1 {
+			if got := logs.lines("mail delivery recovered", out, "failures=3"); len(got) != 1 {
 				t.Errorf("recovery lines: %q\nall:\n%s", got, logs)
 			}
 		})
