@@ -41,8 +41,8 @@
 // commit fails (fsync, positions.json), the analyzer keeps the event, stops
 // taking new ones (the inputs wait on the bounded queue: back-pressure, no
 // memory growth) and retries with backoff from 100ms doubling to 5s,
-// logging the first failure, then a summary a minute (ratelog.go), then
-// the recovery; it resumes by itself. SIGTERM during such an outage still
+// logging the first failure, then a "(repeated)" summary a minute, then
+// one "... recovered" line (failures=, after=; a ratelog.Outage); it resumes by itself. SIGTERM during such an outage still
 // stops at once: the events not delivered are dropped uncommitted, so the
 // lines of files are read again at the next start (events from the network
 // or commands are lost and counted, stop_lost). A reload waits for the
