@@ -45,7 +45,7 @@ func TestOutage(t *testing.T) {
 		if st.do != nil {
 			st.do()
 		}
-		got := out.waitLines(t, st.lines)
+		got := waitLines(t, out, st.lines)
 		if len(got) != st.lines {
 			t.Fatalf("%s: %d lines logged, want %d:\n%s", st.name, len(got), st.lines, strings.Join(got, "\n"))
 		}
@@ -53,7 +53,7 @@ func TestOutage(t *testing.T) {
 			t.Errorf("%s: last line\n%s\nwant\n%s", st.name, got[len(got)-1], st.last)
 		}
 	}
-	if got := out.lines()[2]; !strings.Contains(got, "(repeated)") || !strings.Contains(got, "times=1 in=2s") {
+	if got := out.Lines()[2]; !strings.Contains(got, "(repeated)") || !strings.Contains(got, "times=1 in=2s") {
 		t.Errorf("Recover did not write the pending summary first: %q", got)
 	}
 	if !o.Failing() {
@@ -80,7 +80,7 @@ func TestOutageOutlivesEpisode(t *testing.T) {
 		`level=WARN msg="mail delivery failed" output="email mx:25"`,
 		`level=INFO msg="mail delivery recovered" output="email mx:25" failures=2 after=5m0s`,
 	}
-	if got := out.lines(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if got := out.Lines(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
@@ -105,7 +105,7 @@ func TestOutageKeys(t *testing.T) {
 		`level=WARN msg="syslog write failed (repeated)" output="email mx:25" times=2 in=0s`,
 		`level=INFO msg="syslog delivery recovered" output="email mx:25" failures=5 after=0s queued=3`,
 	}
-	if got := out.lines(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if got := out.Lines(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

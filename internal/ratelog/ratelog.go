@@ -15,10 +15,11 @@ type Clock interface {
 	After(d time.Duration) <-chan time.Time
 }
 
-type sysClock struct{}
+// SystemClock is the system's time and timers.
+type SystemClock struct{}
 
-func (sysClock) Now() time.Time                         { return time.Now() }
-func (sysClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (SystemClock) Now() time.Time                         { return time.Now() }
+func (SystemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // NowFunc is a Clock for a component whose clock is a function: Now
 // calls it, After waits on the system timer.
@@ -73,7 +74,7 @@ func New(log *slog.Logger, interval time.Duration, clock Clock, attrs ...any) *L
 		interval = DefaultInterval
 	}
 	if clock == nil {
-		clock = sysClock{}
+		clock = SystemClock{}
 	}
 	return &Logger{log: log, clock: clock, every: interval, attrs: attrs,
 		keys: map[string]*episode{}, stop: make(chan struct{})}

@@ -12,29 +12,15 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gossec/gossec/internal/logsink"
 )
 
 // logBuf collects a server's log lines.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuf) count(sub string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Count(l.b.String(), sub)
-}
+type logBuf = logsink.Sink
 
 func newLogBuf() (*logBuf, *slog.Logger) {
 	lb := &logBuf{}
@@ -57,8 +43,8 @@ func TestConnectionCap(t *testing.T) {
 	lb, log := newLogBuf()
 	// Registered before start's, so it runs after Run has returned.
 	t.Cleanup(func() {
-		if n := lb.count(`max_connections reached (repeated)" addr=127.0.0.1 max_connections=3 times=1 in=`); n != 1 {
-			t.Errorf("%d summaries of the refusals when Run ended, want 1 with times=1:\n%s", n, lb.b.String())
+		if n := lb.Count(`max_connections reached (repeated)" addr=127.0.0.1 max_connections=3 times=1 in=`); n != 1 {
+			t.Errorf("%d summaries of the refusals when Run ended, want 1 with times=1:\n%s", n, lb.String())
 		}
 	})
 	s, out := start(t, Config{Protocol: "tcp", Allowed: []string{"127.0.0.1"}, MaxConnections: 3, Logger: log})
@@ -81,7 +67,7 @@ func TestConnectionCap(t *testing.T) {
 	if st := s.Stats(); st.RefusedLimit != 2 || st.Connections != 3 {
 		t.Errorf("stats %+v, want 2 refused and 3 open", st)
 	}
-	if n := lb.count("max_connections reached"); n != 1 {
+	if n := lb.Count("max_connections reached"); n != 1 {
 		t.Errorf("%d refusal warnings, want 1 (the first; the rest are summarised)", n)
 	}
 	served[0].Close()
@@ -136,7 +122,7 @@ func TestIdleTimeout(t *testing.T) {
 	}
 	write(t, busy, "<13>still open\n")
 	expect(t, out, "127.0.0.1", "still open")
-	if n := lb.count("closed after idle_timeout"); n != 1 {
+	if n := lb.Count("closed after idle_timeout"); n != 1 {
 		t.Errorf("%d idle warnings, want 1", n)
 	}
 }

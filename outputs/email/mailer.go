@@ -19,16 +19,9 @@ import (
 	"github.com/gossec/gossec/internal/ratelog"
 )
 
-// Clock is the time source of a Mailer; tests inject a fake one.
-type Clock interface {
-	Now() time.Time
-	After(d time.Duration) <-chan time.Time
-}
-
-type sysClock struct{}
-
-func (sysClock) Now() time.Time                         { return time.Now() }
-func (sysClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+// Clock is the time source of a Mailer (Now, and a channel that fires
+// after d); tests inject a fake one. The same as its rate-limited log's.
+type Clock = ratelog.Clock
 
 // Stats are the Mailer's counters since New.
 type Stats struct {
@@ -178,7 +171,7 @@ func New(cfg Config, opt ...Options) (*Mailer, error) {
 
 func fillDefaults(c *Config) {
 	if c.Clock == nil {
-		c.Clock = sysClock{}
+		c.Clock = ratelog.SystemClock{}
 	}
 	if c.MaxPerHour <= 0 {
 		c.MaxPerHour = DefaultMaxPerHour
