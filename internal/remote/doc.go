@@ -79,7 +79,8 @@
 //     at most once a minute) rather than at the runtime's next collection.
 //   - Oversize messages are cut to MaxMessage (above), counted and logged.
 //
-// Refusals at the cap, idle closes and oversize messages are logged
+// Refused senders (by reason: denied, not allowed), refusals at the cap,
+// idle closes and oversize messages are logged
 // through internal/ratelog: at their first occurrence, then one
 // "(repeated)" summary a minute while they go on (times=N, in=, the
 // details of the latest); Run writes what is pending when it ends. The

@@ -58,8 +58,8 @@ const DefaultMaxConnections = 200
 // next) while a stalled one is gone well before an operator would look.
 const DefaultIdleTimeout = 5 * time.Minute
 
-// logPeriod is how often a repeated condition (refusals, idle closes,
-// oversize messages) is summarised in the log after its first occurrence.
+// logPeriod is how often a repeated condition (refused senders, refusals
+// at the cap, idle closes, oversize messages) is summarised in the log after its first occurrence.
 const logPeriod = time.Minute
 
 // Message is one syslog message for the analyzer.
@@ -93,11 +93,11 @@ type Server struct {
 
 	received, denyCount, notAllowed, malformed, oversize, nulCut atomic.Uint64
 	overLimit, idleClosed                                        atomic.Uint64
-	lastWarn                                                     atomic.Int64 // unix nanos of the last refusal warning
 
 	// rl rate-limits the warnings of a flood that could repeat thousands
-	// of times a second (refusals at the cap, idle closes, oversize
-	// messages): the first occurrence, then one summary per logPeriod.
+	// of times a second (refused senders, refusals at the cap, idle
+	// closes, oversize messages): the first occurrence, then one summary
+	// per logPeriod.
 	rl *ratelog.Logger
 
 	// bufs lends MaxMessage+1 byte buffers for lines and frames longer
@@ -334,24 +334,20 @@ func listenerErr(ctx context.Context, err error) error {
 	return err
 }
 
-// refuse counts a refused sender and warns, at most once a second so that
-// a flood of datagrams cannot flood the log.
+// refuse counts a refused sender and warns through rl, so that a flood
+// of datagrams cannot flood the log: the first refusal for a reason at
+// once, then one summary per logPeriod with the latest sender.
 func (s *Server) refuse(reason int, addr netip.Addr, proto string) {
+	key, why := "not_allowed", "not allowed"
 	if reason == reasonDenied {
 		s.denyCount.Add(1)
+		key, why = "denied", "denied"
 	} else {
 		s.notAllowed.Add(1)
 	}
-	now := time.Now().UnixNano()
-	last := s.lastWarn.Load()
-	if now-last < int64(time.Second) || !s.lastWarn.CompareAndSwap(last, now) {
-		return
+	if !s.rl.Again(key) {
+		s.rl.Log(slog.LevelWarn, key, "syslog sender refused", "addr", addr.String(), "proto", proto, "reason", why)
 	}
-	why := "not allowed"
-	if reason == reasonDenied {
-		why = "denied"
-	}
-	s.log.Warn("syslog sender refused", "addr", addr.String(), "proto", proto, "reason", why)
 }
 
 // senderAddr normalises a peer address as remoted prints it.
