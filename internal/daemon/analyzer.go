@@ -106,7 +106,7 @@ func (a *analyzer) process(it item) {
 	res := a.an.Analyze(it.location, it.text, nil)
 	a.stats.Events.Add(1)
 	if len(res.Cuts) > 0 {
-		a.stats.Regex.record(res.Cuts, a.clock(), a.log)
+		a.stats.Regex.record(res.Cuts, a.rl)
 	}
 	if res.Event.Decoder != nil {
 		a.stats.Decoded.Add(1)

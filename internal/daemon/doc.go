@@ -31,7 +31,9 @@
 // total (regex_timeouts, regex_skipped, regex_budget_events) and per rule
 // or decoder (regex_timeouts:rule:ID, regex_timeouts:decoder:NAME in
 // gossec.state; gossec_regex_cut_total{kind,name} in /metrics), and logged
-// at most once a minute per rule or decoder, with the pattern.
+// through internal/ratelog: the first cut of a rule or decoder at once,
+// with the pattern, then a "(repeated)" summary a minute while its cuts
+// go on.
 //
 // Delivery: an event's file position is committed only after every sink
 // has it: its alert and archive written to the alert files and fsynced
