@@ -16,7 +16,9 @@
 // the pending summaries. The count outlives a quiet interval: a retry
 // backoff longer than the interval starts a new episode of the key, not
 // a new outage. The daemon's alert writes and commits, outputs/email and
-// outputs/syslog use it; internal/remote uses the Logger for its floods.
+// outputs/syslog use it; internal/remote uses the Logger for its floods
+// (refused senders, the connection cap, idle closes, oversize messages)
+// and the daemon for regex matches cut by the budget.
 //
 // Every line carries the logger's own attributes first, so that it names
 // the component (output="email smtp.example.com:25").
