@@ -23,9 +23,12 @@ var allowed = map[string][]string{
 	"internal/auditlog":    {"internal/jsonstr"},
 	"internal/tailer":      {"internal/positions"},
 	"outputs/alertfile":    {"internal/alert"},
-	// internal/ratelog: rate-limited logging of output failures and drops.
-	"outputs/email":  {"internal/alert", "internal/event", "internal/osregex", "internal/xmlconf", "internal/ratelog"},
-	"outputs/syslog": {"internal/alert", "internal/event", "internal/osregex", "internal/xmlconf", "internal/ratelog"},
+	// internal/ratelog: rate-limited logging of output failures and drops,
+	// of the daemon's write outages and of the intake's floods (refusals at
+	// the cap, idle closes, oversize messages): one implementation.
+	"internal/remote": {"internal/ratelog"},
+	"outputs/email":   {"internal/alert", "internal/event", "internal/osregex", "internal/xmlconf", "internal/ratelog"},
+	"outputs/syslog":  {"internal/alert", "internal/event", "internal/osregex", "internal/xmlconf", "internal/ratelog"},
 	"internal/daemon": {"internal/engine", "internal/config", "internal/tailer", "internal/positions",
 		"internal/logformat", "internal/remote", "outputs/alertfile", "internal/alert", "internal/xmlconf",
 		"internal/osregex", "outputs/email", "outputs/syslog", "internal/ratelog"},

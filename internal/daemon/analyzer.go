@@ -9,6 +9,7 @@ import (
 	"github.com/gossec/gossec/internal/config"
 	"github.com/gossec/gossec/internal/engine"
 	"github.com/gossec/gossec/internal/positions"
+	"github.com/gossec/gossec/internal/ratelog"
 )
 
 // alertSink is where alerts and archives are written and made durable:
@@ -58,8 +59,13 @@ type analyzer struct {
 	stuck     bool     // cur is not fully delivered
 	commitErr error    // the last commit failed; retried before taking more events
 	delay     time.Duration
-	writeLog  *rateLog
-	commitLog *rateLog
+	// rl rate-limits the failure lines of an outage (a full disk is
+	// retried every few hundred milliseconds, and gossec.log may sit on
+	// the same disk): the first at once, then a summary a minute, and one
+	// line when it ends.
+	rl        *ratelog.Logger
+	writeLog  *ratelog.Outage
+	commitLog *ratelog.Outage
 }
 
 // delivery is one event on its way to the sinks. Each step is done at
@@ -75,6 +81,7 @@ type delivery struct {
 
 func newAnalyzer(rs *engine.Ruleset, cfg *config.Config, clock func() time.Time, out alertSink,
 	pos *positions.Store, stats *Stats, log *slog.Logger) *analyzer {
+	rl := ratelog.New(log, time.Minute, ratelog.NowFunc(clock))
 	return &analyzer{
 		rs:        rs,
 		an:        engine.NewAnalyzer(rs, engine.Options{Clock: clock}),
@@ -86,8 +93,9 @@ func newAnalyzer(rs *engine.Ruleset, cfg *config.Config, clock func() time.Time,
 		log:       log,
 		clock:     clock,
 		delay:     retryMin,
-		writeLog:  newRateLog(log, clock, "writing alert files", time.Minute),
-		commitLog: newRateLog(log, clock, "committing alerts and positions", time.Minute),
+		rl:        rl,
+		writeLog:  rl.Outage("writing alert files recovered"),
+		commitLog: rl.Outage("committing alerts and positions recovered"),
 	}
 }
 
@@ -98,7 +106,7 @@ func (a *analyzer) process(it item) {
 	res := a.an.Analyze(it.location, it.text, nil)
 	a.stats.Events.Add(1)
 	if len(res.Cuts) > 0 {
-		a.stats.Regex.record(res.Cuts, a.clock(), a.log)
+		a.stats.Regex.record(res.Cuts, a.rl)
 	}
 	if res.Event.Decoder != nil {
 		a.stats.Decoded.Add(1)
@@ -124,7 +132,8 @@ func (a *analyzer) process(it item) {
 func (a *analyzer) attempt() {
 	if err := a.deliver(&a.cur); err != nil {
 		a.stats.OutputErrors.Add(1)
-		a.writeLog.fail(err, "location", a.cur.it.location)
+		a.writeLog.Fail(slog.LevelError, "write", "writing alert files failed; retrying",
+			"error", err, "location", a.cur.it.location)
 		if !a.stuck {
 			a.stuck = true
 			a.stats.OutputStalls.Add(1)
@@ -133,7 +142,7 @@ func (a *analyzer) attempt() {
 	}
 	a.stuck = false
 	a.cur = delivery{}
-	a.writeLog.ok()
+	a.writeLog.Recover()
 }
 
 func (a *analyzer) deliver(d *delivery) error {
@@ -231,11 +240,11 @@ func (a *analyzer) commit() error {
 			a.stats.OutputStalls.Add(1)
 		}
 		a.commitErr = err
-		a.commitLog.fail(err)
+		a.commitLog.Fail(slog.LevelError, "commit", "committing alerts and positions failed; retrying", "error", err)
 		return err
 	}
 	a.commitErr = nil
-	a.commitLog.ok()
+	a.commitLog.Recover()
 	if !a.stuck {
 		a.delay = retryMin // the next outage starts with a short wait again
 	}

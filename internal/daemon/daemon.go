@@ -203,6 +203,7 @@ func newDaemon(opt Options, cfg *config.Config, rs *engine.Ruleset) (*daemon, er
 }
 
 func (d *daemon) close() {
+	d.an.rl.Close() // the pending summaries of an outage that did not end
 	if err := d.out.Close(); err != nil {
 		d.log.Error("closing alert files", "error", err)
 	}

@@ -31,7 +31,9 @@
 // total (regex_timeouts, regex_skipped, regex_budget_events) and per rule
 // or decoder (regex_timeouts:rule:ID, regex_timeouts:decoder:NAME in
 // gossec.state; gossec_regex_cut_total{kind,name} in /metrics), and logged
-// at most once a minute per rule or decoder, with the pattern.
+// through internal/ratelog: the first cut of a rule or decoder at once,
+// with the pattern, then a "(repeated)" summary a minute while its cuts
+// go on.
 //
 // Delivery: an event's file position is committed only after every sink
 // has it: its alert and archive written to the alert files and fsynced
@@ -41,8 +43,8 @@
 // commit fails (fsync, positions.json), the analyzer keeps the event, stops
 // taking new ones (the inputs wait on the bounded queue: back-pressure, no
 // memory growth) and retries with backoff from 100ms doubling to 5s,
-// logging the first failure, then a summary a minute (ratelog.go), then
-// the recovery; it resumes by itself. SIGTERM during such an outage still
+// logging the first failure, then a "(repeated)" summary a minute, then
+// one "... recovered" line (failures=, after=; a ratelog.Outage); it resumes by itself. SIGTERM during such an outage still
 // stops at once: the events not delivered are dropped uncommitted, so the
 // lines of files are read again at the next start (events from the network
 // or commands are lost and counted, stop_lost). A reload waits for the

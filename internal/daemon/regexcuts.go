@@ -7,19 +7,17 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/gossec/gossec/internal/osregex"
+	"github.com/gossec/gossec/internal/ratelog"
 )
-
-// regexLogEvery is the shortest interval between two log lines about the
-// same rule or decoder: a hostile sender can cut a match on every event,
-// and the log must not grow with its rate.
-const regexLogEvery = time.Minute
 
 // regexCuts counts the backtracking regex matches the per-event budget
 // cut (timed out, or skipped once the event's budget was spent), in total
-// and per rule or decoder, and logs them rate-limited. A cut match counted
+// and per rule or decoder, and logs them through the analyzer's ratelog:
+// a hostile sender can cut a match on every event, and the log must not
+// grow with its rate, so each rule or decoder is logged at its first cut,
+// then summarised once a minute while its cuts go on. A cut match counted
 // as no match for its rule or decoder.
 type regexCuts struct {
 	timedOut, skipped, events atomic.Int64
@@ -31,15 +29,12 @@ type regexCuts struct {
 type regexOwner struct{ kind, name string }
 
 type regexOwnerCount struct {
-	n        int64
-	pattern  string
-	lastLog  time.Time
-	sinceLog int64 // cuts since the last log line
+	n   int64
+	key string // the owner's ratelog key, built once
 }
 
-// record counts the cuts of one event and logs each owner at most once
-// per regexLogEvery.
-func (c *regexCuts) record(cuts []osregex.Cut, now time.Time, log *slog.Logger) {
+// record counts the cuts of one event and logs them through rl.
+func (c *regexCuts) record(cuts []osregex.Cut, rl *ratelog.Logger) {
 	if len(cuts) == 0 {
 		return
 	}
@@ -62,23 +57,19 @@ func (c *regexCuts) record(cuts []osregex.Cut, now time.Time, log *slog.Logger) 
 		k := regexOwner{kind, name}
 		oc := c.owners[k]
 		if oc == nil {
-			oc = &regexOwnerCount{}
+			oc = &regexOwnerCount{key: kind + ":" + name}
 			c.owners[k] = oc
 		}
 		oc.n++
-		oc.sinceLog++
-		oc.pattern = cut.Pattern.String()
-		if !oc.lastLog.IsZero() && now.Sub(oc.lastLog) < regexLogEvery {
-			continue
+		if rl.Again(oc.key) {
+			continue // counted into the owner's next summary
 		}
 		how := "timed out"
 		if cut.Skipped {
 			how = "skipped, the event's regex budget was spent"
 		}
-		log.Warn("regex match cut: counted as no match", kind, name, "pattern", oc.pattern, "how", how,
-			"cuts_since_last_log", oc.sinceLog, "cuts_total", oc.n, "next_log_after", regexLogEvery.String())
-		oc.lastLog = now
-		oc.sinceLog = 0
+		rl.Log(slog.LevelWarn, oc.key, "regex match cut: counted as no match", kind, name,
+			"pattern", cut.Pattern.String(), "how", how)
 	}
 }
 

@@ -1,31 +1,42 @@
 package daemon
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gossec/gossec/internal/fakeclock"
+	"github.com/gossec/gossec/internal/logsink"
 	"github.com/gossec/gossec/internal/osregex"
+	"github.com/gossec/gossec/internal/ratelog"
 )
 
 // TestRegexCutsCountAndRateLimit: cuts are counted per rule and decoder
-// and in total; each owner is logged once, then at most once per
-// regexLogEvery with the count since its last line.
+// and in total; each owner is logged at its first cut, then summarised
+// once a minute with the count, and what is pending when the log closes.
 func TestRegexCutsCountAndRateLimit(t *testing.T) {
-	var logBuf bytes.Buffer
-	log := slog.New(slog.NewTextHandler(&logBuf, nil))
+	var logBuf logsink.Sink
+	clk := fakeclock.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	rl := ratelog.New(slog.New(slog.NewTextHandler(&logBuf, nil)), time.Minute, clk)
 	p := osregex.MustCompile(osregex.PCRE2, "(?=(a+)+b)")
 	var c regexCuts
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	event := []osregex.Cut{
 		{Pattern: p, OwnerKind: "rule", Owner: "100100"},
 		{Pattern: p, Skipped: true, OwnerKind: "decoder", Owner: "rx"},
 	}
-	for i := 0; i < 100; i++ {
-		c.record(event, now.Add(time.Duration(i)*time.Second), log)
+	for range 100 { // one event a second
+		c.record(event, rl)
+		clk.Advance(time.Second)
+		// A summary is written by a timer goroutine, which then arms the
+		// next: wait for both owners' before the next cut.
+		for deadline := time.Now().Add(5 * time.Second); clk.Pending() < 2; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d timers armed, want 2", clk.Pending())
+			}
+		}
 	}
+	rl.Close()
 	if got := c.timedOut.Load(); got != 100 {
 		t.Errorf("timed out %d, want 100", got)
 	}
@@ -44,15 +55,16 @@ func TestRegexCutsCountAndRateLimit(t *testing.T) {
 	if m := string(c.appendMetrics(nil)); !strings.Contains(m, `gossec_regex_cut_total{kind="rule",name="100100"} 100`) {
 		t.Errorf("metrics:\n%s", m)
 	}
-	// 100 s of cuts: logged at 0 s and 60 s for each owner.
-	lines := strings.Split(strings.TrimSpace(logBuf.String()), "\n")
-	if len(lines) != 4 {
-		t.Fatalf("%d log lines, want 4:\n%s", len(lines), logBuf.String())
-	}
-	if !strings.Contains(lines[0], "rule=100100") || !strings.Contains(lines[0], `pattern="(?=(a+)+b)"`) {
-		t.Errorf("first line %q", lines[0])
-	}
-	if !strings.Contains(lines[2], "rule=100100") || !strings.Contains(lines[2], "cuts_since_last_log=60") {
-		t.Errorf("third line %q", lines[2])
+	// 100 s of cuts, for each owner: the first at 0 s, a summary of the
+	// next 59 at 60 s, of the last 40 at the close.
+	for _, owner := range []string{"rule=100100", "decoder=rx"} {
+		lines := logBuf.Lines("regex match cut", owner)
+		if len(lines) != 3 {
+			t.Fatalf("%d log lines for %s, want 3:\n%s", len(lines), owner, logBuf.String())
+		}
+		if strings.Contains(lines[0], "repeated") || !strings.Contains(lines[0], `pattern="(?=(a+)+b)"`) ||
+			!strings.HasSuffix(lines[1], "times=59 in=1m0s") || !strings.HasSuffix(lines[2], "times=40 in=40s") {
+			t.Errorf("lines for %s:\n%s", owner, strings.Join(lines, "\n"))
+		}
 	}
 }

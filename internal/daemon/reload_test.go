@@ -9,31 +9,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gossec/gossec/internal/config"
+	"github.com/gossec/gossec/internal/logsink"
 	"github.com/gossec/gossec/internal/xmlconf"
 )
 
 // syncBuf is a log buffer safe for the inputs' goroutines.
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuf = logsink.Sink
 
 // testDaemon is a daemon whose analyzer goroutine is the test: the test
 // calls reload and pump itself, as loop would.

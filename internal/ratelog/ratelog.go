@@ -15,10 +15,27 @@ type Clock interface {
 	After(d time.Duration) <-chan time.Time
 }
 
-type sysClock struct{}
+// SystemClock is the system's time and timers.
+type SystemClock struct{}
 
-func (sysClock) Now() time.Time                         { return time.Now() }
-func (sysClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (SystemClock) Now() time.Time                         { return time.Now() }
+func (SystemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// NowFunc is a Clock for a component whose clock is a function: Now
+// calls it, After waits on the system timer.
+type NowFunc func() time.Time
+
+func (f NowFunc) Now() time.Time                       { return f() }
+func (NowFunc) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// now is the logger's time; the zero time when it has no clock (a nil or
+// zero Logger, which logs nothing).
+func (l *Logger) now() time.Time {
+	if l == nil || l.clock == nil {
+		return time.Time{}
+	}
+	return l.clock.Now()
+}
 
 // DefaultInterval is how often a summary is written while a problem
 // lasts.
@@ -57,7 +74,7 @@ func New(log *slog.Logger, interval time.Duration, clock Clock, attrs ...any) *L
 		interval = DefaultInterval
 	}
 	if clock == nil {
-		clock = sysClock{}
+		clock = SystemClock{}
 	}
 	return &Logger{log: log, clock: clock, every: interval, attrs: attrs,
 		keys: map[string]*episode{}, stop: make(chan struct{})}

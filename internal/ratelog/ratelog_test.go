@@ -1,90 +1,28 @@
 package ratelog
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/gossec/gossec/internal/fakeclock"
+	"github.com/gossec/gossec/internal/logsink"
 )
 
 // fakeClock fires After channels when the test advances it.
-type fakeClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	waiters []waiter
-}
+type fakeClock = fakeclock.Clock
 
-type waiter struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	c.waiters = append(c.waiters, waiter{at: c.now.Add(d), ch: ch})
-	return ch
-}
-
-func (c *fakeClock) pending() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.waiters)
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	kept := c.waiters[:0]
-	for _, w := range c.waiters {
-		if !w.at.After(c.now) {
-			w.ch <- c.now
-			continue
-		}
-		kept = append(kept, w)
-	}
-	c.waiters = kept
-}
-
-// buf is a goroutine-safe log sink.
-type buf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *buf) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *buf) lines() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	s := strings.TrimSpace(b.b.String())
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, "\n")
-}
+// buf is the log sink; summaries are written by timer goroutines.
+type buf = logsink.Sink
 
 // waitLines waits until the sink holds n lines (summaries are written by
 // a timer goroutine).
-func (b *buf) waitLines(t *testing.T, n int) []string {
+func waitLines(t *testing.T, b *buf, n int) []string {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		l := b.lines()
+		l := b.Lines()
 		if len(l) >= n || time.Now().After(deadline) {
 			return l
 		}
@@ -93,7 +31,7 @@ func (b *buf) waitLines(t *testing.T, n int) []string {
 }
 
 func newTest() (*Logger, *fakeClock, *buf) {
-	clk := &fakeClock{now: time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)}
+	clk := fakeclock.New(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC))
 	out := &buf{}
 	h := slog.NewTextHandler(out, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
 		if a.Key == slog.TimeKey {
@@ -108,9 +46,9 @@ func newTest() (*Logger, *fakeClock, *buf) {
 func advance(t *testing.T, clk *fakeClock, d time.Duration, armed int) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for clk.pending() < armed {
+	for clk.Pending() < armed {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d timers armed, want %d", clk.pending(), armed)
+			t.Fatalf("%d timers armed, want %d", clk.Pending(), armed)
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -122,11 +60,11 @@ func TestFirstThenSummary(t *testing.T) {
 	for i := range 100 {
 		l.Log(slog.LevelWarn, "send", "mail delivery failed", "error", "try "+string(rune('0'+i%10)))
 	}
-	if got := out.lines(); len(got) != 1 || got[0] != `level=WARN msg="mail delivery failed" output="email mx:25" error="try 0"` {
+	if got := out.Lines(); len(got) != 1 || got[0] != `level=WARN msg="mail delivery failed" output="email mx:25" error="try 0"` {
 		t.Fatalf("first minute: %q", got)
 	}
 	advance(t, clk, time.Minute, 1)
-	got := out.waitLines(t, 2)
+	got := waitLines(t, out, 2)
 	want := `level=WARN msg="mail delivery failed (repeated)" output="email mx:25" error="try 9" times=99 in=1m0s`
 	if len(got) != 2 || got[1] != want {
 		t.Fatalf("after a minute: %q, want second line %q", got, want)
@@ -135,7 +73,7 @@ func TestFirstThenSummary(t *testing.T) {
 	advance(t, clk, time.Minute, 1)
 	waitEpisodeEnd(t, l, "send")
 	l.Log(slog.LevelWarn, "send", "mail delivery failed", "error", "again")
-	if got := out.lines(); len(got) != 3 || !strings.Contains(got[2], `error=again`) || strings.Contains(got[2], "repeated") {
+	if got := out.Lines(); len(got) != 3 || !strings.Contains(got[2], `error=again`) || strings.Contains(got[2], "repeated") {
 		t.Fatalf("new episode: %q", got)
 	}
 }
@@ -163,7 +101,7 @@ func TestKeysAreIndependent(t *testing.T) {
 		l.Log(slog.LevelWarn, "send", "mail delivery failed")
 		l.Log(slog.LevelError, "spool_full", "mail spool full, mail dropped")
 	}
-	got := out.lines()
+	got := out.Lines()
 	if len(got) != 2 || !strings.Contains(got[0], "delivery failed") || !strings.Contains(got[1], "level=ERROR") {
 		t.Fatalf("%q", got)
 	}
@@ -189,7 +127,7 @@ func TestResolveAndClose(t *testing.T) {
 			if n := l.Resolve("k"); n != tc.total {
 				t.Errorf("Resolve = %d, want %d", n, tc.total)
 			}
-			if got := out.lines(); strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+			if got := out.Lines(); strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Errorf("got %q\nwant %q", got, tc.want)
 			}
 			// Close writes what is pending, once.
@@ -199,7 +137,7 @@ func TestResolveAndClose(t *testing.T) {
 			}
 			l2.Close()
 			l2.Close()
-			if got := out2.lines(); strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+			if got := out2.Lines(); strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Errorf("Close: got %q\nwant %q", got, tc.want)
 			}
 		})
@@ -241,7 +179,7 @@ func TestAgainCountsWithoutArguments(t *testing.T) {
 	}
 	want := []string{`level=ERROR msg="queue full" output="email mx:25" queue_size=2`,
 		`level=ERROR msg="queue full (repeated)" output="email mx:25" queue_size=2 times=4 in=0s`}
-	if got := out.lines(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if got := out.Lines(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 	l.Log(slog.LevelError, "hot", "x")

@@ -79,17 +79,20 @@
 //     at most once a minute) rather than at the runtime's next collection.
 //   - Oversize messages are cut to MaxMessage (above), counted and logged.
 //
-// Refusals at the cap, idle closes and oversize messages are logged at
-// their first occurrence, then summarised (count, time of the previous
-// line, details of the latest) at most once a minute; the exact numbers
-// are in Stats.
+// Refused senders (by reason: denied, not allowed), refusals at the cap,
+// idle closes and oversize messages are logged
+// through internal/ratelog: at their first occurrence, then one
+// "(repeated)" summary a minute while they go on (times=N, in=, the
+// details of the latest); Run writes what is pending when it ends. The
+// exact numbers are in Stats.
 //
 // Goroutines: Run starts one reader per UDP socket, one accept loop per
-// TCP listener, one goroutine per connection and one that writes the
-// log summaries; all of them stop when
-// Run's context is cancelled (Run closes the sockets and waits for them).
+// TCP listener and one goroutine per connection (internal/ratelog adds a
+// timer per condition while it goes on); all of them stop when Run's
+// context is cancelled (Run closes the sockets and waits for them).
 // Sending on out blocks, so a slow analyzer slows the readers down (UDP
 // senders then lose datagrams in the kernel, as with remoted).
 //
-// Imports: github.com/leodido/go-syslog/v4/rfc5424 and the standard library.
+// Imports: internal/ratelog, github.com/leodido/go-syslog/v4/rfc5424 and
+// the standard library.
 package remote

@@ -12,29 +12,15 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gossec/gossec/internal/logsink"
 )
 
 // logBuf collects a server's log lines.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuf) count(sub string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Count(l.b.String(), sub)
-}
+type logBuf = logsink.Sink
 
 func newLogBuf() (*logBuf, *slog.Logger) {
 	lb := &logBuf{}
@@ -51,9 +37,16 @@ func closedByServer(c net.Conn) bool {
 
 // TestConnectionCap: with MaxConnections 3, the fourth and fifth
 // connections are closed at once and counted, the first refusal is logged
-// and the second only counted; a slot freed is usable again.
+// and the second only counted, then summarised when Run ends; a slot freed
+// is usable again.
 func TestConnectionCap(t *testing.T) {
 	lb, log := newLogBuf()
+	// Registered before start's, so it runs after Run has returned.
+	t.Cleanup(func() {
+		if n := lb.Count(`max_connections reached (repeated)" addr=127.0.0.1 max_connections=3 times=1 in=`); n != 1 {
+			t.Errorf("%d summaries of the refusals when Run ended, want 1 with times=1:\n%s", n, lb.String())
+		}
+	})
 	s, out := start(t, Config{Protocol: "tcp", Allowed: []string{"127.0.0.1"}, MaxConnections: 3, Logger: log})
 	addr := addrOf(t, s, "tcp")
 	var served []net.Conn
@@ -74,7 +67,7 @@ func TestConnectionCap(t *testing.T) {
 	if st := s.Stats(); st.RefusedLimit != 2 || st.Connections != 3 {
 		t.Errorf("stats %+v, want 2 refused and 3 open", st)
 	}
-	if n := lb.count("max_connections reached"); n != 1 {
+	if n := lb.Count("max_connections reached"); n != 1 {
 		t.Errorf("%d refusal warnings, want 1 (the first; the rest are summarised)", n)
 	}
 	served[0].Close()
@@ -129,7 +122,7 @@ func TestIdleTimeout(t *testing.T) {
 	}
 	write(t, busy, "<13>still open\n")
 	expect(t, out, "127.0.0.1", "still open")
-	if n := lb.count("closed after idle_timeout"); n != 1 {
+	if n := lb.Count("closed after idle_timeout"); n != 1 {
 		t.Errorf("%d idle warnings, want 1", n)
 	}
 }
@@ -268,48 +261,6 @@ func TestLongLines(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-// TestRateLog: the first occurrence is logged, the next ones once per
-// logPeriod as a count, and a shutdown flushes what is pending.
-func TestRateLog(t *testing.T) {
-	lb, log := newLogBuf()
-	r := newRateLog(log, "thing happened")
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	steps := []struct {
-		at    time.Duration
-		flush bool
-		force bool
-		lines int // total log lines after the step
-	}{
-		{at: 0, lines: 1},                             // first: at once
-		{at: time.Second, lines: 1},                   // counted
-		{at: 2 * time.Second, lines: 1},               // counted
-		{at: 30 * time.Second, flush: true, lines: 1}, // too early for a summary
-		{at: 61 * time.Second, flush: true, lines: 2}, // summary of 2
-		{at: 62 * time.Second, flush: true, lines: 2}, // nothing pending
-		{at: 70 * time.Second, lines: 2},              // counted: within the period of the summary
-		{at: 122 * time.Second, lines: 3},             // a period after the summary: summarised at once
-		{at: 123 * time.Second, lines: 3},
-		{at: 124 * time.Second, flush: true, force: true, lines: 4}, // shutdown
-	}
-	for i, st := range steps {
-		now := t0.Add(st.at)
-		if st.flush {
-			r.flush(now, st.force)
-		} else {
-			r.note(now, "addr", "10.0.0."+strconv.Itoa(i))
-		}
-		if got := lb.count("thing happened"); got != st.lines {
-			t.Fatalf("step %d (%v): %d lines, want %d:\n%s", i, st.at, got, st.lines, lb.b.String())
-		}
-	}
-	if n := lb.count("count=2"); n != 2 {
-		t.Errorf("%d summaries of 2, want 2:\n%s", n, lb.b.String())
-	}
-	if n := lb.count("count=1 since=2026-01-01T00:02:02Z latest.addr=10.0.0.8"); n != 1 {
-		t.Errorf("the shutdown summary does not name the latest occurrence:\n%s", lb.b.String())
 	}
 }
 

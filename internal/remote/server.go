@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gossec/gossec/internal/ratelog"
 )
 
 // Config is one <remote> block with <connection>syslog</connection>.
@@ -56,8 +58,8 @@ const DefaultMaxConnections = 200
 // next) while a stalled one is gone well before an operator would look.
 const DefaultIdleTimeout = 5 * time.Minute
 
-// logPeriod is how often a repeated condition (refusals, idle closes,
-// oversize messages) is summarised in the log after its first occurrence.
+// logPeriod is how often a repeated condition (refused senders, refusals
+// at the cap, idle closes, oversize messages) is summarised in the log after its first occurrence.
 const logPeriod = time.Minute
 
 // Message is one syslog message for the analyzer.
@@ -91,11 +93,12 @@ type Server struct {
 
 	received, denyCount, notAllowed, malformed, oversize, nulCut atomic.Uint64
 	overLimit, idleClosed                                        atomic.Uint64
-	lastWarn                                                     atomic.Int64 // unix nanos of the last refusal warning
 
-	// Rate-limited warnings: the first occurrence, then one summary per
-	// logPeriod.
-	limitLog, idleLog, oversizeLog *rateLog
+	// rl rate-limits the warnings of a flood that could repeat thousands
+	// of times a second (refused senders, refusals at the cap, idle
+	// closes, oversize messages): the first occurrence, then one summary
+	// per logPeriod.
+	rl *ratelog.Logger
 
 	// bufs lends MaxMessage+1 byte buffers for lines and frames longer
 	// than a connection's read buffer.
@@ -161,9 +164,7 @@ func (s *Server) applyDefaults() {
 		s.maxConns = budget
 	}
 	s.bufs = newBufPool(s.cfg.MaxMessage + 1)
-	s.limitLog = newRateLog(s.log, "syslog connection refused: max_connections reached")
-	s.idleLog = newRateLog(s.log, "syslog connection idle: closed after idle_timeout")
-	s.oversizeLog = newRateLog(s.log, "syslog message longer than the maximum: truncated")
+	s.rl = ratelog.New(s.log, logPeriod, ratelog.NowFunc(func() time.Time { return s.now() }))
 }
 
 // MaxConnections is the connection cap in force (after the descriptor
@@ -310,7 +311,6 @@ func (s *Server) Run(ctx context.Context, out chan<- Message) error {
 	for _, l := range s.tcp {
 		wg.Go(func() { errc <- s.acceptLoop(ctx, l, out, &wg) })
 	}
-	wg.Go(func() { s.flushLogs(ctx) })
 	var first error
 	select {
 	case <-ctx.Done():
@@ -321,27 +321,8 @@ func (s *Server) Run(ctx context.Context, out chan<- Message) error {
 	s.Close()
 	wg.Wait()
 	s.bufs.stop()
+	s.rl.Close() // the pending summaries
 	return first
-}
-
-// flushLogs writes the pending summaries of the rate-limited warnings
-// once per logPeriod, and a last time when Run ends.
-func (s *Server) flushLogs(ctx context.Context) {
-	tick := time.NewTicker(logPeriod)
-	defer tick.Stop()
-	for {
-		select {
-		case <-tick.C:
-		case <-ctx.Done():
-		}
-		now := s.now()
-		for _, l := range []*rateLog{s.limitLog, s.idleLog, s.oversizeLog} {
-			l.flush(now, ctx.Err() != nil)
-		}
-		if ctx.Err() != nil {
-			return
-		}
-	}
 }
 
 // listenerErr turns the error a reader got into Run's result: closing
@@ -353,24 +334,20 @@ func listenerErr(ctx context.Context, err error) error {
 	return err
 }
 
-// refuse counts a refused sender and warns, at most once a second so that
-// a flood of datagrams cannot flood the log.
+// refuse counts a refused sender and warns through rl, so that a flood
+// of datagrams cannot flood the log: the first refusal for a reason at
+// once, then one summary per logPeriod with the latest sender.
 func (s *Server) refuse(reason int, addr netip.Addr, proto string) {
+	key, why := "not_allowed", "not allowed"
 	if reason == reasonDenied {
 		s.denyCount.Add(1)
+		key, why = "denied", "denied"
 	} else {
 		s.notAllowed.Add(1)
 	}
-	now := time.Now().UnixNano()
-	last := s.lastWarn.Load()
-	if now-last < int64(time.Second) || !s.lastWarn.CompareAndSwap(last, now) {
-		return
+	if !s.rl.Again(key) {
+		s.rl.Log(slog.LevelWarn, key, "syslog sender refused", "addr", addr.String(), "proto", proto, "reason", why)
 	}
-	why := "not allowed"
-	if reason == reasonDenied {
-		why = "denied"
-	}
-	s.log.Warn("syslog sender refused", "addr", addr.String(), "proto", proto, "reason", why)
 }
 
 // senderAddr normalises a peer address as remoted prints it.
@@ -380,7 +357,10 @@ func senderAddr(a netip.Addr) netip.Addr { return a.Unmap().WithZone("") }
 func (s *Server) deliver(ctx context.Context, out chan<- Message, c *converter, frame []byte, sender string, truncated bool) bool {
 	if truncated {
 		s.oversize.Add(1)
-		s.oversizeLog.note(s.now(), "addr", sender, "max_message", s.cfg.MaxMessage)
+		if !s.rl.Again("oversize") {
+			s.rl.Log(slog.LevelWarn, "oversize", "syslog message longer than the maximum: truncated",
+				"addr", sender, "max_message", s.cfg.MaxMessage)
+		}
 	}
 	text, bad, nulCut, ok := c.convert(frame, sender)
 	if bad {

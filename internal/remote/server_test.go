@@ -130,26 +130,40 @@ func TestUDP(t *testing.T) {
 	}
 }
 
+// TestUDPAccess: refused datagrams are counted; the first refusal is
+// logged at once, the others only counted, then summarised when Run ends.
 func TestUDPAccess(t *testing.T) {
 	tests := []struct {
 		name            string
 		allowed, denied []string
 		wantStats       Stats
+		reason          string
 	}{
-		{"not allowed", []string{"127.0.0.2"}, nil, Stats{Received: 1, RefusedNotAllowed: 1}},
-		{"denied", []string{"127.0.0.0/8"}, []string{"127.0.0.1"}, Stats{Received: 1, RefusedDenied: 1}},
+		{"not allowed", []string{"127.0.0.2"}, nil, Stats{Received: 1, RefusedNotAllowed: 3}, `reason="not allowed"`},
+		{"denied", []string{"127.0.0.0/8"}, []string{"127.0.0.1"}, Stats{Received: 1, RefusedDenied: 3}, "reason=denied"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s, out := start(t, Config{Allowed: tc.allowed, Denied: tc.denied})
+			lb, log := newLogBuf()
+			// Registered before start's, so it runs after Run has returned.
+			t.Cleanup(func() {
+				sum := lb.Lines(`msg="syslog sender refused (repeated)" addr=127.0.0.1 proto=udp `+tc.reason, "times=2 in=")
+				if len(sum) != 1 {
+					t.Errorf("no summary of the 2 later refusals when Run ended:\n%s", lb)
+				}
+			})
+			s, out := start(t, Config{Allowed: tc.allowed, Denied: tc.denied, Logger: log})
 			to := addrOf(t, s, "udp")
 			// Datagrams on one socket are read in order: once the allowed
-			// one arrives, the refused one has been handled.
-			sendUDP(t, "127.0.0.1", to, "<13>refused")
+			// one arrives, the refused ones have been handled.
+			sendUDP(t, "127.0.0.1", to, "<13>refused", "<13>refused", "<13>refused")
 			sendUDP(t, "127.0.0.2", to, "<13>accepted")
 			expect(t, out, "127.0.0.2", "accepted")
 			if st := s.Stats(); st != tc.wantStats {
 				t.Errorf("stats %+v, want %+v", st, tc.wantStats)
+			}
+			if got := lb.Lines("syslog sender refused"); len(got) != 1 || !strings.Contains(got[0], tc.reason) {
+				t.Errorf("refusal lines %q, want the first only", got)
 			}
 		})
 	}

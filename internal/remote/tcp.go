@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/netip"
 	"os"
@@ -60,7 +61,10 @@ func (s *Server) acceptLoop(ctx context.Context, l net.Listener, out chan<- Mess
 			return nil
 		case trackFull:
 			s.overLimit.Add(1)
-			s.limitLog.note(s.now(), "addr", addr.String(), "max_connections", s.maxConns)
+			if !s.rl.Again("limit") {
+				s.rl.Log(slog.LevelWarn, "limit", "syslog connection refused: max_connections reached",
+					"addr", addr.String(), "max_connections", s.maxConns)
+			}
 			c.Close()
 			continue
 		}
@@ -156,7 +160,10 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn, sender string, out c
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		s.idleClosed.Add(1)
-		s.idleLog.note(s.now(), "addr", sender, "idle_timeout", s.cfg.IdleTimeout)
+		if !s.rl.Again("idle") {
+			s.rl.Log(slog.LevelWarn, "idle", "syslog connection idle: closed after idle_timeout",
+				"addr", sender, "idle_timeout", s.cfg.IdleTimeout)
+		}
 	case err != nil && ctx.Err() == nil:
 		s.log.Debug("syslog connection ended", "addr", sender, "err", err)
 	}

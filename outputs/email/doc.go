@@ -44,7 +44,8 @@
 //     (the first at once, then one "(repeated)" summary a minute), every
 //     line naming the output (output="email smtp.example.com:25"); a
 //     success after failures writes the pending summary and one "mail
-//     delivery recovered" line.
+//     delivery recovered" line (failures=, after=: the failed attempts
+//     and the time since the first; a ratelog.Outage).
 //   - Headers: every header value is stripped of control characters, so
 //     log data cannot add headers; one To and one Cc header.
 //   - Body: every item of event data (log lines, previous_output,

@@ -19,16 +19,9 @@ import (
 	"github.com/gossec/gossec/internal/ratelog"
 )
 
-// Clock is the time source of a Mailer; tests inject a fake one.
-type Clock interface {
-	Now() time.Time
-	After(d time.Duration) <-chan time.Time
-}
-
-type sysClock struct{}
-
-func (sysClock) Now() time.Time                         { return time.Now() }
-func (sysClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+// Clock is the time source of a Mailer (Now, and a channel that fires
+// after d); tests inject a fake one. The same as its rate-limited log's.
+type Clock = ratelog.Clock
 
 // Stats are the Mailer's counters since New.
 type Stats struct {
@@ -94,7 +87,7 @@ type Mailer struct {
 	retryAt    time.Time
 	backoff    time.Duration
 	charged    *outMsg            // an Uncharged mail that took its share, until delivered
-	failing    int                // failed attempts since the last success
+	down       *ratelog.Outage    // failed attempts since the last success
 	senderSync chan chan struct{} // test hook: answered when the sender is idle
 }
 
@@ -155,6 +148,7 @@ func New(cfg Config, opt ...Options) (*Mailer, error) {
 		backoff:    minBackoff,
 		senderSync: make(chan chan struct{}),
 	}
+	m.down = m.rl.Outage("mail delivery recovered")
 	dir := ""
 	if cfg.Home != "" {
 		dir = cfg.Home + "/queue/mail"
@@ -177,7 +171,7 @@ func New(cfg Config, opt ...Options) (*Mailer, error) {
 
 func fillDefaults(c *Config) {
 	if c.Clock == nil {
-		c.Clock = sysClock{}
+		c.Clock = ratelog.SystemClock{}
 	}
 	if c.MaxPerHour <= 0 {
 		c.MaxPerHour = DefaultMaxPerHour
@@ -447,10 +441,8 @@ func (m *Mailer) attempt(ctx context.Context, msg *outMsg, now time.Time) {
 	case err == nil:
 		m.spool.dropFirst()
 		m.backoff = minBackoff
-		if m.failing > 0 {
-			m.rl.Resolve("send") // its pending summary first
-			m.log.Info("mail delivery recovered", "failed_attempts", m.failing, "pending", m.spool.len())
-			m.failing = 0
+		if m.down.Failing() {
+			m.down.Recover("pending", m.spool.len())
 		}
 	case ctx.Err() != nil:
 		// Shutdown: the mail stays in the spool for the next run.
@@ -463,10 +455,9 @@ func (m *Mailer) attempt(ctx context.Context, msg *outMsg, now time.Time) {
 		// The clock is read after the attempt: an attempt that hung for
 		// the whole timeout must not make the retry due at once.
 		m.retryAt = m.clock.Now().Add(m.backoff)
-		m.rl.Log(slog.LevelWarn, "send", "mail delivery failed", "error", err,
+		m.down.Fail(slog.LevelWarn, "send", "mail delivery failed", "error", err,
 			"pending", m.spool.len(), "retry_in", m.backoff.String())
 		m.backoff = min(2*m.backoff, maxBackoff)
-		m.failing++
 		m.stats.failures.Add(1)
 	}
 }

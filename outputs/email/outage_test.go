@@ -1,7 +1,6 @@
 package email
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gossec/gossec/internal/alert"
+	"github.com/gossec/gossec/internal/logsink"
 )
 
 // Outages of every kind (issue 8, finding 7): while the server refuses,
@@ -26,39 +26,7 @@ import (
 // logged, rate limited (finding 8).
 
 // logBuf collects log lines from any goroutine.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// lines returns the lines holding every one of subs.
-func (l *logBuf) lines(subs ...string) []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []string
-	for line := range strings.SplitSeq(l.b.String(), "\n") {
-		ok := line != ""
-		for _, s := range subs {
-			ok = ok && strings.Contains(line, s)
-		}
-		if ok {
-			out = append(out, line)
-		}
-	}
-	return out
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type logBuf = logsink.Sink
 
 // blackHole accepts connections and never answers.
 type blackHole struct {
@@ -325,12 +293,12 @@ func TestOutageKindsNoLoss(t *testing.T) {
 			// gossec.log: the first failure, one summary of the other
 			// two (written when delivery recovered), one recovery line.
 			out := `output="email ` + addr + `"`
-			if got := logs.lines("mail delivery failed", out); len(got) != 2 ||
+			if got := logs.Lines("mail delivery failed", out); len(got) != 2 ||
 				strings.Contains(got[0], "repeated") || !strings.Contains(got[1], "(repeated)") ||
 				!strings.Contains(got[1], "times=2") {
 				t.Errorf("failure lines:\n%s\nall:\n%s", strings.Join(got, "\n"), logs)
 			}
-			if got := logs.lines("mail delivery recovered", out, "failed_attempts=3"); len(got) != 1 {
+			if got := logs.Lines("mail delivery recovered", out, "failures=3"); len(got) != 1 {
 				t.Errorf("recovery lines: %q\nall:\n%s", got, logs)
 			}
 		})
@@ -422,14 +390,14 @@ func TestSpoolFull(t *testing.T) {
 	if st.Pending != 5 || st.SpoolLost != 7 || st.Dropped != 0 {
 		t.Fatalf("stats %+v, want 5 pending and 7 lost", st)
 	}
-	full := logs.lines("mail spool full, newest mail dropped", "email_spool_size=5")
+	full := logs.Lines("mail spool full, newest mail dropped", "email_spool_size=5")
 	if len(full) != 1 {
 		t.Fatalf("spool-full lines %q, want 1 until the summary", full)
 	}
 	clk.Advance(time.Minute) // the summary interval
 	m.syncLoop()
 	waitUntil(t, 5*time.Second, "the spool-full summary", func() bool {
-		return len(logs.lines("mail spool full, newest mail dropped (repeated)", "times=6", "in=1m0s")) == 1
+		return len(logs.Lines("mail spool full, newest mail dropped (repeated)", "times=6", "in=1m0s")) == 1
 	})
 	s.reject.Store(false)
 	clk.Advance(maxBackoff)

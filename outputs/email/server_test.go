@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gossec/gossec/internal/fakeclock"
 	"github.com/gossec/gossec/internal/testtls"
 
 	"github.com/emersion/go-sasl"
@@ -231,51 +232,9 @@ func (s *testServer) all() []received {
 }
 
 // fakeClock is a Clock the test moves by hand.
-type fakeClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	waiters []waiter
-}
+type fakeClock = fakeclock.Clock
 
-type waiter struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func newFakeClock(t time.Time) *fakeClock { return &fakeClock{now: t} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	if d <= 0 {
-		ch <- c.now
-		return ch
-	}
-	c.waiters = append(c.waiters, waiter{at: c.now.Add(d), ch: ch})
-	return ch
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	kept := c.waiters[:0]
-	for _, w := range c.waiters {
-		if !w.at.After(c.now) {
-			w.ch <- c.now
-			continue
-		}
-		kept = append(kept, w)
-	}
-	c.waiters = kept
-}
+func newFakeClock(t time.Time) *fakeClock { return fakeclock.New(t) }
 
 // runMailer starts m.Run and stops it at the end of the test.
 func runMailer(t *testing.T, m *Mailer) (stop func()) {

@@ -69,7 +69,9 @@
 // drops and abandoned messages go to Config.Logger, rate limited by
 // internal/ratelog (the first at once, then one "(repeated)" summary a
 // minute), each line naming the output (output="syslog siem:514/tcp");
-// the first write after failures logs "syslog delivery recovered".
+// the first write after failures writes the pending summaries and logs
+// "syslog delivery recovered" (failures=, after=: the failed dials and
+// writes and the time since the first; a ratelog.Outage).
 //
 // # Options
 //

@@ -1,45 +1,18 @@
 package syslog
 
 import (
-	"bytes"
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/gossec/gossec/internal/logsink"
 	"github.com/gossec/gossec/internal/ratelog"
 )
 
 // logSink collects log lines from any goroutine.
-type logSink struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *logSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-// lines returns the lines that contain every one of subs.
-func (s *logSink) lines(subs ...string) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for l := range strings.SplitSeq(s.b.String(), "\n") {
-		ok := l != ""
-		for _, sub := range subs {
-			ok = ok && strings.Contains(l, sub)
-		}
-		if ok {
-			out = append(out, l)
-		}
-	}
-	return out
-}
+type logSink = logsink.Sink
 
 // TestFailuresLoggedOnceThenSummary: a TCP destination that refuses is
 // retried every few milliseconds, but gossec.log gets the first failure,
@@ -57,9 +30,9 @@ func TestFailuresLoggedOnceThenSummary(t *testing.T) {
 	runOutput(t, o)
 	o.Send(numbered(1))
 	name := "syslog 127.0.0.1:" + strconv.Itoa(port) + "/tcp"
-	waitFor(t, "a summary", func() bool { return len(sink.lines("syslog connect failed (repeated)")) >= 2 })
+	waitFor(t, "a summary", func() bool { return len(sink.Lines("syslog connect failed (repeated)")) >= 2 })
 	errs := o.Stats().Errors
-	first := sink.lines("syslog connect failed", `output="`+name+`"`)
+	first := sink.Lines("syslog connect failed", `output="`+name+`"`)
 	once := 0
 	for _, l := range first {
 		if !strings.Contains(l, "(repeated)") {
@@ -75,9 +48,9 @@ func TestFailuresLoggedOnceThenSummary(t *testing.T) {
 	r := startReceiver(t, port, NewlineFraming, nil)
 	r.expect(1, 5*time.Second)
 	waitFor(t, "the recovery line", func() bool {
-		return len(sink.lines("syslog delivery recovered", `output="`+name+`"`)) == 1
+		return len(sink.Lines("syslog delivery recovered", `output="`+name+`"`)) == 1
 	})
-	t.Logf("%d failed dials, %d log lines", errs, len(sink.lines()))
+	t.Logf("%d failed dials, %d log lines", errs, len(sink.Lines()))
 }
 
 // TestDropsLogged: a queue overflow is logged at once, by output.
@@ -90,12 +63,12 @@ func TestDropsLogged(t *testing.T) {
 	for i := range 5 {
 		o.Send(numbered(i))
 	}
-	got := sink.lines("syslog queue full, oldest message dropped", "queue_size=2", "output=\"syslog 127.0.0.1:")
+	got := sink.Lines("syslog queue full, oldest message dropped", "queue_size=2", "output=\"syslog 127.0.0.1:")
 	if len(got) != 1 {
 		t.Errorf("drop lines %q, want 1", got)
 	}
 	o.rl.Close()
-	if got := sink.lines("syslog queue full, oldest message dropped (repeated)", "times=2"); len(got) != 1 {
-		t.Errorf("no summary of the drops at close: %q", sink.lines())
+	if got := sink.Lines("syslog queue full, oldest message dropped (repeated)", "times=2"); len(got) != 1 {
+		t.Errorf("no summary of the drops at close: %q", sink.Lines())
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/gossec/gossec/internal/ratelog"
 )
 
 // transport dials the server and frames messages for it. It belongs to
@@ -130,7 +132,7 @@ func readProbe(conn net.Conn) bool {
 // Run delivers queued messages until ctx ends, then returns nil. It is the
 // Output's only goroutine; the daemon starts it and stops it through ctx.
 func (o *Output) Run(ctx context.Context) error {
-	d := deliverer{o: o, backoff: o.cfg.BackoffMin}
+	d := deliverer{o: o, backoff: o.cfg.BackoffMin, down: o.rl.Outage("syslog delivery recovered")}
 	defer d.closeConn()
 	defer o.rl.Close()
 	var msg []byte
@@ -158,8 +160,8 @@ func (o *Output) Run(ctx context.Context) error {
 type deliverer struct {
 	o       *Output
 	conn    net.Conn
-	fresh   bool // dialled, nothing written yet
-	failing int  // failed dials and writes since the last success
+	fresh   bool            // dialled, nothing written yet
+	down    *ratelog.Outage // failed dials and writes since the last success
 	backoff time.Duration
 }
 
@@ -207,8 +209,7 @@ func (d *deliverer) deliver(ctx context.Context, msg []byte) bool {
 			continue // the server went away since the last write: redial now
 		}
 		n := o.errors.Add(1)
-		d.failing++
-		o.rl.Log(slog.LevelWarn, "write", "syslog write failed", "error", err, "errors_total", n)
+		d.down.Fail(slog.LevelWarn, "write", "syslog write failed", "error", err, "errors_total", n)
 		if tries++; tries == maxWriteTries {
 			a := o.abandoned.Add(1)
 			o.rl.Log(slog.LevelError, "abandoned", "syslog message abandoned after failed writes",
@@ -223,16 +224,13 @@ func (d *deliverer) deliver(ctx context.Context, msg []byte) bool {
 
 var errPeerClosed = errors.New("closed by the server")
 
-// recovered ends the failure episodes after a successful write: their
-// pending summaries are written, and one line says delivery works again.
+// recovered ends the outage after a successful write: the pending
+// summaries of its failures are written, and one line says delivery
+// works again. Failing first: this runs for every message sent.
 func (d *deliverer) recovered() {
-	if d.failing == 0 {
-		return
+	if d.down.Failing() {
+		d.down.Recover("queued", d.o.q.len())
 	}
-	d.o.rl.Resolve("dial")
-	d.o.rl.Resolve("write")
-	d.o.log.Info("syslog delivery recovered", "failures", d.failing, "queued", d.o.q.len())
-	d.failing = 0
 }
 
 func (d *deliverer) connect(ctx context.Context) bool {
@@ -242,8 +240,7 @@ func (d *deliverer) connect(ctx context.Context) bool {
 		if ctx.Err() != nil {
 			return false // shutdown: not worth a log line
 		}
-		d.failing++
-		d.o.rl.Log(slog.LevelWarn, "dial", "syslog connect failed", "error", err, "errors_total", n,
+		d.down.Fail(slog.LevelWarn, "dial", "syslog connect failed", "error", err, "errors_total", n,
 			"queued", d.o.q.len())
 		return false
 	}
