@@ -82,7 +82,7 @@ func (m *matcher) candidate(r *Rule, old *event.Event) bool {
 	if !sameDynamic(c, ev, old) || !diffDynamic(c, ev, old) {
 		return false
 	}
-	if r.opts&optSameExtra != 0 && (!sameLoop(c.same, ev, old) || !differentLoop(c.different, ev, old)) {
+	if r.opts&optSameExtra != 0 && (!sameLoop(c.same, ev, old, c.hostLoc) || !differentLoop(c.different, ev, old, c.hostLoc)) {
 		return false
 	}
 	return true
@@ -132,7 +132,8 @@ func diffDynamic(c *correlation, ev, old *event.Event) bool {
 }
 
 // fieldByBit returns the value of the field of same/different bit i.
-func fieldByBit(ev *event.Event, i int) (string, bool) {
+// hostLoc makes same_location compare host names (OSSEC).
+func fieldByBit(ev *event.Event, i int, hostLoc bool) (string, bool) {
 	switch i {
 	case 0:
 		return ev.Get(event.SrcIP)
@@ -163,19 +164,22 @@ func fieldByBit(ev *event.Event, i int) (string, bool) {
 	case 13:
 		return ev.Get(event.SystemName)
 	case 16:
+		if hostLoc {
+			return ev.Hostname, true
+		}
 		return ev.Location, true
 	}
 	return "", false // GeoIP fields are never set
 }
 
 // sameLoop checks the static same_* flags other than srcip and id.
-func sameLoop(bits uint32, ev, old *event.Event) bool {
+func sameLoop(bits uint32, ev, old *event.Event, hostLoc bool) bool {
 	for i := 2; i < nStaticFields; i++ {
 		if bits&(1<<i) == 0 {
 			continue
 		}
-		x, ok1 := fieldByBit(ev, i)
-		y, ok2 := fieldByBit(old, i)
+		x, ok1 := fieldByBit(ev, i, hostLoc)
+		y, ok2 := fieldByBit(old, i, hostLoc)
 		if !ok1 || !ok2 || x != y {
 			return false
 		}
@@ -185,13 +189,13 @@ func sameLoop(bits uint32, ev, old *event.Event) bool {
 
 // differentLoop: a candidate is skipped when a different_* field is set
 // and equal in both events.
-func differentLoop(bits uint32, ev, old *event.Event) bool {
+func differentLoop(bits uint32, ev, old *event.Event, hostLoc bool) bool {
 	for i := 0; i < nStaticFields; i++ {
 		if bits&(1<<i) == 0 {
 			continue
 		}
-		x, ok1 := fieldByBit(ev, i)
-		y, ok2 := fieldByBit(old, i)
+		x, ok1 := fieldByBit(ev, i, hostLoc)
+		y, ok2 := fieldByBit(old, i, hostLoc)
 		if ok1 && ok2 && x == y {
 			return false
 		}
@@ -255,7 +259,7 @@ func (m *matcher) candidateEvents(r *Rule, old *event.Event) bool {
 	if c.same&fSrcIP != 0 && !sameStatic(ev, old, event.SrcIP) {
 		return false
 	}
-	if !sameLoop(c.same, ev, old) || !differentLoop(c.different, ev, old) {
+	if !sameLoop(c.same, ev, old, c.hostLoc) || !differentLoop(c.different, ev, old, c.hostLoc) {
 		return false
 	}
 	return sameDynamic(c, ev, old) && diffDynamic(c, ev, old)

@@ -221,6 +221,7 @@ type correlation struct {
 	ignoreDyn   []string
 	ckIgnore    uint32 // <check_if_ignored> fields
 	ckIgnoreDyn []string
+	hostLoc     bool // same_location compares host names (LoadOptions.SameLocationIsHost)
 }
 
 // FTS / ignore key parts (fts.h).
