@@ -16,6 +16,7 @@ func (l *loader) finishRule(n *xmlconf.Node, r *Rule, sp *spec) bool {
 		return false
 	}
 	c := &r.corr
+	c.ossecSearch = l.opt.OSSEC
 	if (c.global || r.cond.checkDiff || c.same != 0 || c.different != 0 || c.frequency != 0) && !c.context {
 		// Quirk: frequency="2" is stored as 0 and so passes this test.
 		l.errorf(n.Pos, "invalid use of frequency/context options: missing if_matched in rule %d", r.ID)

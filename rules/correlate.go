@@ -27,6 +27,9 @@ func (m *matcher) search(r *Rule) bool {
 // searchList is Search_LastSids / Search_LastGroups.
 func (m *matcher) searchList(r *Rule, l *evList) bool {
 	c := &r.corr
+	if c.ossecSearch {
+		return m.searchListOSSEC(r, l)
+	}
 	count := 0
 	var first *stored
 	evs, ok := l.candidates(r, m.ev)
@@ -60,6 +63,44 @@ func (m *matcher) searchList(r *Rule, l *evList) bool {
 		if first != nil {
 			first.matched = r.Level
 		}
+		return true
+	}
+	return false
+}
+
+// searchListOSSEC is OSSEC's Search_LastSids / Search_LastGroups, which
+// differ from Wazuh's in two places: an event already counted by a
+// correlation of this level or higher ends the search before the
+// same_* filters look at it (whatever its source), and a firing marks the
+// completing event and the newest event of the list, not the first one
+// counted. The source-IP index is not used: every event of the list must
+// be seen for the first rule.
+func (m *matcher) searchListOSSEC(r *Rule, l *evList) bool {
+	c := &r.corr
+	evs := l.evs
+	if len(evs) == 0 {
+		return false
+	}
+	newest := evs[len(evs)-1]
+	count := 0
+	for i := len(evs) - 1; i >= 0; i-- {
+		e := evs[i]
+		if e.dead || m.now-e.t > c.timeframe || e.matched >= r.Level {
+			return false
+		}
+		if !m.candidate(r, &e.ev) {
+			continue
+		}
+		if count <= 10 {
+			m.st.addPrevious(count, e)
+		}
+		if count < c.frequency {
+			count++
+			continue
+		}
+		m.matched = r.Level
+		e.matched = r.Level
+		newest.matched = r.Level
 		return true
 	}
 	return false

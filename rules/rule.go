@@ -222,6 +222,7 @@ type correlation struct {
 	ckIgnore    uint32 // <check_if_ignored> fields
 	ckIgnoreDyn []string
 	hostLoc     bool // same_location compares host names (LoadOptions.SameLocationIsHost)
+	ossecSearch bool // OSSEC's if_matched_sid/group search (LoadOptions.OSSEC)
 }
 
 // FTS / ignore key parts (fts.h).
