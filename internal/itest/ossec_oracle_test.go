@@ -150,6 +150,37 @@ var ossecMutations = []struct {
 	{"swap", ossecSwapValues},
 	{"trunc", func(s string, r *rand.Rand) string { return s[:len(s)/2+r.Intn(len(s)/2+1)] }},
 	{"trunc-half", func(s string, _ *rand.Rand) string { return s[:len(s)/2] }},
+	{"drop-word", func(s string, r *rand.Rand) string {
+		w := strings.Split(s, " ")
+		if len(w) < 3 {
+			return s
+		}
+		i := 1 + r.Intn(len(w)-1)
+		return strings.Join(append(w[:i:i], w[i+1:]...), " ")
+	}},
+	{"digits", func(s string, r *rand.Rand) string {
+		d := byte('0' + r.Intn(10))
+		return strings.Map(func(c rune) rune {
+			if c >= '0' && c <= '9' && r.Intn(3) == 0 {
+				return rune(d)
+			}
+			return c
+		}, s)
+	}},
+	{"utf8", func(s string, r *rand.Rand) string {
+		i := r.Intn(len(s) + 1)
+		for i > 0 && i < len(s) && s[i]&0xC0 == 0x80 {
+			i--
+		}
+		return s[:i] + []string{"é", "Ä", "日本", "ß"}[r.Intn(4)] + s[i:]
+	}},
+	// Invalid UTF-8: OSSEC matches with PCRE2 in UTF mode without a
+	// validity check. Both sides' JSON carries the byte as U+FFFD (gossec
+	// by design, the oracle's surrogate escape through encoding/json).
+	{"bad-utf8", func(s string, r *rand.Rand) string {
+		i := r.Intn(len(s) + 1)
+		return s[:i] + "\xff" + s[i:]
+	}},
 	{"control", func(s string, r *rand.Rand) string {
 		ctl := []string{"\t", "\x01", "\x7f", "\x1b[0m", "\x0b"}
 		i := r.Intn(len(s) + 1)
