@@ -106,7 +106,7 @@ func testConfig(c commonFlags, s Streams) int {
 		fmt.Fprintf(s.Err, "warning: %s\n", n)
 	}
 	rs := ld.Ruleset
-	fmt.Fprintf(s.Out, "configuration ok: %d decoders, %d rules\n", len(rs.Decoders.Names()), len(rs.Rules.IDs()))
+	fmt.Fprintf(s.Out, "configuration ok: %d decoders, %d rules, engine %s\n", len(rs.Decoders.Names()), len(rs.Rules.IDs()), rs.Features.Engine)
 	return ExitOK
 }
 

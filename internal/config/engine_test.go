@@ -96,3 +96,21 @@ func TestEngineElement(t *testing.T) {
 		t.Errorf("bad engine: errors %v", errs)
 	}
 }
+
+// FuzzParseEngine: whatever the input, a parsed engine prints as a value
+// that parses back to the same engine.
+func FuzzParseEngine(f *testing.F) {
+	for _, s := range []string{"ossec-4.2", "wazuh-4.14.1", "wazuh-current", "ossec", "wazuh-3.13.6", "x-1", "wazuh-4..1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := ParseEngine(s)
+		if err != nil {
+			return
+		}
+		back, err := ParseEngine(e.String())
+		if err != nil || back != e {
+			t.Fatalf("%q -> %s -> %v (%v)", s, e, back, err)
+		}
+	})
+}

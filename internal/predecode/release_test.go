@@ -47,3 +47,16 @@ func TestRemoveControl(t *testing.T) {
 		t.Errorf("RemoveControl allocates %v times on a clean line", n)
 	}
 }
+
+func BenchmarkRemoveControl(b *testing.B) {
+	clean := "Dec 29 10:00:01 db1 sshd[12]: Failed password for root from 10.0.0.1 port 22 ssh2"
+	dirty := "Dec 29 10:00:01 db1 sshd[12]: Failed\tpassword for root from 10.0.0.1 port 22 ssh2\x1b[0m"
+	for _, c := range []struct{ name, s string }{{"clean", clean}, {"dirty", dirty}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				RemoveControl(c.s)
+			}
+		})
+	}
+}
