@@ -75,6 +75,18 @@ func (st *State) find(d *decoder, p *osregex.Pattern, subj string) (end int, ok 
 	return end, ok
 }
 
+// findCompact is find keeping only the groups that took part in the
+// match (LoadOptions.CompactCaptures).
+func (st *State) findCompact(d *decoder, p *osregex.Pattern, subj string) (end int, ok bool) {
+	mark := st.budget.Mark()
+	var cut bool
+	st.caps, end, ok, cut = p.FindCompactIn(st.budget, subj, st.caps[:0])
+	if cut {
+		st.budget.Own(mark, "decoder", d.ownName)
+	}
+	return end, ok
+}
+
 // decode selects the top-level node through the index or, for tests, with
 // the plain ordered scan analysisd performs; both give the same result.
 func (s *Set) decode(ev *event.Event, st *State, indexed bool) {
@@ -218,7 +230,11 @@ func (s *Set) runChain(list []*decoder, i, p, c int, ev *event.Event, st *State,
 			var end int
 			matched := st.plain || s.passesAt(n.regexFilt, subj, ev)
 			if matched {
-				end, matched = st.find(n, n.regex, subj)
+				if n.compact {
+					end, matched = st.findCompact(n, n.regex, subj)
+				} else {
+					end, matched = st.find(n, n.regex, subj)
+				}
 			}
 			if !matched {
 				if n.getNext {
@@ -318,7 +334,7 @@ func (s *Set) runPlugin(n *decoder, ev *event.Event, st *State, r *run) {
 	switch n.plugin {
 	case plugJSON:
 		if in, ok := pluginInput(ev, r); ok {
-			decodeJSON(in, ev, r.reporter, &st.names)
+			decodeJSON(in, ev, r.reporter, &st.names, s.jsonUser)
 		}
 	case plugPF:
 		decodePF(ev)

@@ -82,6 +82,7 @@ type decoder struct {
 	jsonArray   arrayMode
 	useOwnName  bool
 	getNext     bool
+	compact     bool // regex captures compacted (LoadOptions.CompactCaptures)
 	ftsFlags    uint16
 	ftsDynamic  []bool // per order index: dynamic field that is part of the FTS key
 

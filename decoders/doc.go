@@ -26,6 +26,13 @@
 // Load warns (file:line:col, not an error) about backtracking patterns
 // with catastrophic shapes.
 //
+// LoadOptions carries the switches that differ between releases of the
+// original engines (set by internal/engine from its version table): OSSEC's
+// compacted PCRE2 captures (only the groups that took part reach <order>),
+// caseless *_pcre2 elements, one data field for data and extra_data and
+// <fts> names matched by substring; Wazuh 4.14.1's JSON "user" key that
+// fills an unset dstuser.
+//
 // A Set is immutable after Load and safe for concurrent use; per-session
 // mutable data (accumulator, plugin type changes, scratch buffers) lives in a
 // State, which must not be shared between goroutines.

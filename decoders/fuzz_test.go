@@ -59,7 +59,7 @@ func FuzzJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		for _, d := range []*decoder{{}, {jsonNull: nullDiscard, jsonArray: arrayCSV}} {
 			ev := eventFor("")
-			decodeJSON(in, ev, d, nil)
+			decodeJSON(in, ev, d, nil, false)
 		}
 		trimmed := strings.TrimLeft(in, " \t\r\n")
 		if json.Valid([]byte(in)) && strings.HasPrefix(trimmed, "{") && !strings.ContainsRune(in, 0) &&

@@ -37,7 +37,8 @@ var jsonStatic = map[string]event.Static{
 
 // decodeJSON is JSON_Decoder on in; flags come from the reporting decoder.
 // names, when not nil, interns the nested field names.
-func decodeJSON(in string, ev *event.Event, rep *decoder, names *nameCache) {
+// userIsDstUser is LoadOptions.JSONUserIsDstUser.
+func decodeJSON(in string, ev *event.Event, rep *decoder, names *nameCache, userIsDstUser bool) {
 	if i := strings.IndexByte(in, 0); i >= 0 {
 		in = in[:i] // analysisd sees a C string
 	}
@@ -45,7 +46,7 @@ func decodeJSON(in string, ev *event.Event, rep *decoder, names *nameCache) {
 	if !ok || in[start] != '{' {
 		return
 	}
-	w := jsonWalker{ev: ev, rep: rep, names: names}
+	w := jsonWalker{ev: ev, rep: rep, names: names, userIsDstUser: userIsDstUser}
 	w.object(gjson.Parse(in[start:end]), "")
 }
 
@@ -54,6 +55,8 @@ type jsonWalker struct {
 	rep   *decoder
 	buf   []byte
 	names *nameCache
+	// userIsDstUser: a top-level "user" fills an unset or empty dstuser.
+	userIsDstUser bool
 }
 
 func (w *jsonWalker) object(obj gjson.Result, prefix string) {
@@ -135,6 +138,12 @@ func (w *jsonWalker) fill(key, value string) {
 	if f, ok := jsonStatic[key]; ok {
 		w.ev.Set(f, value)
 		return
+	}
+	if w.userIsDstUser && key == "user" {
+		if cur, _ := w.ev.Get(event.DstUser); cur == "" {
+			w.ev.Set(event.DstUser, value)
+			return
+		}
 	}
 	w.ev.AddDynamic(key, value)
 }

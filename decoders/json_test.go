@@ -61,7 +61,7 @@ func TestJSONDecoder(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ev := &event.Event{}
-			decodeJSON(c.in, ev, &decoder{jsonNull: c.null, jsonArray: c.array}, &nameCache{})
+			decodeJSON(c.in, ev, &decoder{jsonNull: c.null, jsonArray: c.array}, &nameCache{}, false)
 			if got, want := strings.Join(fieldList(ev), "\n"), strings.Join(c.want, "\n"); got != want {
 				t.Errorf("fields\n%s\nwant\n%s", got, want)
 			}

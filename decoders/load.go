@@ -23,6 +23,28 @@ type LoadOptions struct {
 	// their literals in, shared with other stages; the caller freezes it
 	// before decoding. Nil gives the set a private table.
 	Literals *litscan.Table
+
+	// Release-dependent behaviours of the original engines. The engine
+	// package sets them from the ruleset's engine release (its version
+	// table); all false is Wazuh 4.x.
+
+	// CompactCaptures: a PCRE2 <regex>/<pcre2> passes only the groups
+	// that took part in the match to <order>, in order (OSSEC >= 3.3
+	// copies the set groups of the ovector only).
+	CompactCaptures bool
+	// CaselessPCRE2: <prematch_pcre2>, <program_name_pcre2> and <pcre2>
+	// are compiled caseless (OSSEC >= 3.3 passes PCRE2_CASELESS).
+	CaselessPCRE2 bool
+	// OneDataField: the <order> names data and extra_data fill one field,
+	// data (OSSEC: both map to the same decoder function).
+	OneDataField bool
+	// FTSSubstring: <fts> names are matched by substring in OSSEC's order
+	// ("srcuser" contains "user" and means dstuser; OSSEC uses strstr).
+	FTSSubstring bool
+	// JSONUserIsDstUser: JSON_Decoder stores a top-level "user" key in
+	// dstuser when dstuser is unset or empty; it is then no dynamic field
+	// (Wazuh >= 4.14.1).
+	JSONUserIsDstUser bool
 }
 
 // maxExpr bounds the concatenated text of one decoder element (analysisd's
@@ -42,6 +64,7 @@ type Set struct {
 	names    []string
 	nameSet  map[string]struct{}
 	sonic    *sonicPatterns
+	jsonUser bool // LoadOptions.JSONUserIsDstUser
 }
 
 // Load reads the decoder files in the given order (the caller has already
@@ -57,6 +80,7 @@ func Load(files []string, opt LoadOptions) (*Set, []error) {
 	if len(l.errs) > 0 {
 		return nil, l.errs
 	}
+	l.set.jsonUser = opt.JSONUserIsDstUser
 	return l.set, nil
 }
 
@@ -109,6 +133,8 @@ type rawExpr struct {
 	set  bool
 	kind osregex.Kind
 	pos  xmlconf.Pos
+	// ossec: from an OSSEC *_pcre2 element (LoadOptions.CaselessPCRE2).
+	ossec bool
 }
 
 // rawDecoder is a <decoder> block being read.
@@ -304,6 +330,7 @@ func (l *loader) exprElement(r *rawDecoder, el *xmlconf.Node, x *rawExpr, ossecP
 		l.exprOffset(r, el, x)
 	}
 	x.kind = l.exprKind(r, el, x == &r.program, ossecPCRE2)
+	x.ossec = ossecPCRE2
 	x.text = l.concat(r, el, x.text)
 	if !x.set {
 		x.pos = el.Pos
@@ -371,6 +398,9 @@ func (l *loader) orderElement(r *rawDecoder, el *xmlconf.Node) {
 			return
 		}
 		if f, ok := event.OrderField(w); ok {
+			if f == event.ExtraData && l.opt.OneDataField {
+				f = event.Data
+			}
 			order = append(order, orderItem{static: f})
 		} else {
 			order = append(order, orderItem{dynamic: w})
@@ -403,6 +433,15 @@ func (l *loader) ftsElement(r *rawDecoder, el *xmlconf.Node) {
 			l.fail(r, el.Pos, "wrong field %q in <fts>", piece)
 			return
 		}
+		if l.opt.FTSSubstring {
+			f, ok := ossecFTSFlag(piece)
+			if !ok {
+				l.fail(r, el.Pos, "wrong field %q in <fts>", piece)
+				return
+			}
+			d.ftsFlags |= f
+			continue
+		}
 		if f, ok := ftsWords[w]; ok {
 			d.ftsFlags |= f
 			continue
@@ -424,6 +463,28 @@ func (l *loader) ftsElement(r *rawDecoder, el *xmlconf.Node) {
 		d.ftsDynamic[i] = true
 		d.ftsFlags |= ftsDynamic
 	}
+}
+
+// ossecFTSFlag maps one <fts> item the way OSSEC's decoder reader does:
+// by substring, the first name of its list contained in the item wins, so
+// "srcuser" (which contains "user") means dstuser and "extra_data" data.
+// Dynamic fields cannot be named.
+func ossecFTSFlag(item string) (uint16, bool) {
+	for _, c := range ossecFTSOrder {
+		if strings.Contains(item, c.name) {
+			return c.flag, true
+		}
+	}
+	return 0, false
+}
+
+// ossecFTSOrder is the order OSSEC tests the <fts> names in.
+var ossecFTSOrder = []struct {
+	name string
+	flag uint16
+}{
+	{"user", ftsUser}, {"srcip", ftsSrcIP}, {"dstip", ftsDstIP}, {"id", ftsID},
+	{"location", ftsLocation}, {"data", ftsData}, {"system_name", ftsSystemName}, {"name", ftsName},
 }
 
 func (l *loader) pluginElement(r *rawDecoder, el *xmlconf.Node) {
@@ -551,21 +612,22 @@ func (l *loader) compile(r *rawDecoder) bool {
 	d := r.d
 	var err error
 	if r.prematch.set {
-		if d.prematch, err = osregex.Compile(r.prematch.kind, r.prematch.text); err != nil {
+		if d.prematch, err = l.compileExpr(&r.prematch); err != nil {
 			l.fail(r, r.prematch.pos, "invalid prematch %q: %w", r.prematch.text, err)
 		}
 	}
 	if r.program.set {
-		if d.programName, err = osregex.Compile(r.program.kind, r.program.text); err != nil {
+		if d.programName, err = l.compileExpr(&r.program); err != nil {
 			l.fail(r, r.program.pos, "invalid program_name %q: %w", r.program.text, err)
 		}
 	}
 	if r.regex.set {
-		if d.regex, err = osregex.Compile(r.regex.kind, r.regex.text); err != nil {
+		if d.regex, err = l.compileExpr(&r.regex); err != nil {
 			l.fail(r, r.regex.pos, "invalid regex %q: %w", r.regex.text, err)
 		} else if r.regex.kind == osregex.OSRegex && !hasGroup(r.regex.text) {
 			l.fail(r, r.regex.pos, "regex %q has no capture group", r.regex.text)
 		}
+		d.compact = l.opt.CompactCaptures && r.regex.kind == osregex.PCRE2
 	}
 	for _, x := range []struct {
 		p   *osregex.Pattern
@@ -584,6 +646,19 @@ func (l *loader) compile(r *rawDecoder) bool {
 		l.fail(r, d.pos, "<plugin_decoder> cannot be combined with <regex> or <order>")
 	}
 	return r.ok
+}
+
+// compileExpr compiles one expression element; an OSSEC *_pcre2 element
+// is caseless when the engine release compiles it so.
+func (l *loader) compileExpr(x *rawExpr) (*osregex.Pattern, error) {
+	if x.ossec && l.opt.CaselessPCRE2 {
+		p, err := osregex.Compile(x.kind, "(?i)"+x.text)
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+	return osregex.Compile(x.kind, x.text)
 }
 
 // hasGroup reports whether an OS_Regex pattern opens a capture group.

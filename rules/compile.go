@@ -16,6 +16,7 @@ func (l *loader) finishRule(n *xmlconf.Node, r *Rule, sp *spec) bool {
 		return false
 	}
 	c := &r.corr
+	c.ossecSearch = l.opt.OSSEC
 	if (c.global || r.cond.checkDiff || c.same != 0 || c.different != 0 || c.frequency != 0) && !c.context {
 		// Quirk: frequency="2" is stored as 0 and so passes this test.
 		l.errorf(n.Pos, "invalid use of frequency/context options: missing if_matched in rule %d", r.ID)
@@ -40,10 +41,15 @@ type compileStep struct {
 // failure drops the rule.
 func (l *loader) compileAll(r *Rule, sp *spec) bool {
 	k := &r.cond
+	extraDst := &k.extraData
+	if l.opt.OneDataField && !sp.data.set {
+		// OSSEC has one data field: <extra_data> tests it.
+		extraDst = &k.data
+	}
 	steps := []compileStep{
 		{&sp.regex, &k.regex}, {&sp.match, &k.match}, {&sp.id, &k.id},
 		{&sp.srcPort, &k.srcPort}, {&sp.dstPort, &k.dstPort}, {&sp.status, &k.status},
-		{&sp.hostname, &k.hostname}, {&sp.data, &k.data}, {&sp.extraData, &k.extraData},
+		{&sp.hostname, &k.hostname}, {&sp.data, &k.data}, {&sp.extraData, extraDst},
 		{&sp.programName, &k.programName}, {&sp.user, &k.user}, {&sp.srcGeoIP, &k.srcGeoIP},
 		{&sp.dstGeoIP, &k.dstGeoIP}, {&sp.url, &k.url}, {&sp.location, &k.location},
 		{&sp.action, &k.action},
@@ -143,6 +149,9 @@ func (l *loader) compileOSSEC(r *Rule, sp *spec) bool {
 			return false
 		}
 		oe := ossecSubjects[name]
+		if name == "extra_data" && l.opt.OneDataField {
+			oe.static = event.Data
+		}
 		oe.e = *e
 		r.cond.ossec = append(r.cond.ossec, oe)
 	}

@@ -59,6 +59,16 @@ func isSimpleHTTPRequest(ev *event.Event) bool {
 	return ok && (u == "/" || strings.IndexByte(u, '?') < 0)
 }
 
+// isSimpleHTTPGet is is_simple_http_request of OSSEC after its 4.2.0
+// release: a request with an action other than GET (compared ignoring
+// case) is never simple, so POST floods reach the rules it guards.
+func isSimpleHTTPGet(ev *event.Event) bool {
+	if a, ok := ev.Get(event.Action); ok && !strings.EqualFold(a, "GET") {
+		return false
+	}
+	return isSimpleHTTPRequest(ev)
+}
+
 var crawlerPrefixes = []string{"66.249.", "72.14.", "209.85.", "65.55.", "207.46.", "74.6.", "72.30.", "67.195."}
 
 // isValidCrawler passes when the log starts with a search-engine address.

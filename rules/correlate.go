@@ -27,6 +27,9 @@ func (m *matcher) search(r *Rule) bool {
 // searchList is Search_LastSids / Search_LastGroups.
 func (m *matcher) searchList(r *Rule, l *evList) bool {
 	c := &r.corr
+	if c.ossecSearch {
+		return m.searchListOSSEC(r, l)
+	}
 	count := 0
 	var first *stored
 	evs, ok := l.candidates(r, m.ev)
@@ -65,6 +68,44 @@ func (m *matcher) searchList(r *Rule, l *evList) bool {
 	return false
 }
 
+// searchListOSSEC is OSSEC's Search_LastSids / Search_LastGroups, which
+// differ from Wazuh's in two places: an event already counted by a
+// correlation of this level or higher ends the search before the
+// same_* filters look at it (whatever its source), and a firing marks the
+// completing event and the newest event of the list, not the first one
+// counted. The source-IP index is not used: every event of the list must
+// be seen for the first rule.
+func (m *matcher) searchListOSSEC(r *Rule, l *evList) bool {
+	c := &r.corr
+	evs := l.evs
+	if len(evs) == 0 {
+		return false
+	}
+	newest := evs[len(evs)-1]
+	count := 0
+	for i := len(evs) - 1; i >= 0; i-- {
+		e := evs[i]
+		if e.dead || m.now-e.t > c.timeframe || e.matched >= r.Level {
+			return false
+		}
+		if !m.candidate(r, &e.ev) {
+			continue
+		}
+		if count <= 10 {
+			m.st.addPrevious(count, e)
+		}
+		if count < c.frequency {
+			count++
+			continue
+		}
+		m.matched = r.Level
+		e.matched = r.Level
+		newest.matched = r.Level
+		return true
+	}
+	return false
+}
+
 // candidate applies the agent and same/different filters of
 // Search_LastSids in their order.
 func (m *matcher) candidate(r *Rule, old *event.Event) bool {
@@ -82,7 +123,7 @@ func (m *matcher) candidate(r *Rule, old *event.Event) bool {
 	if !sameDynamic(c, ev, old) || !diffDynamic(c, ev, old) {
 		return false
 	}
-	if r.opts&optSameExtra != 0 && (!sameLoop(c.same, ev, old) || !differentLoop(c.different, ev, old)) {
+	if r.opts&optSameExtra != 0 && (!sameLoop(c.same, ev, old, c.hostLoc) || !differentLoop(c.different, ev, old, c.hostLoc)) {
 		return false
 	}
 	return true
@@ -132,7 +173,8 @@ func diffDynamic(c *correlation, ev, old *event.Event) bool {
 }
 
 // fieldByBit returns the value of the field of same/different bit i.
-func fieldByBit(ev *event.Event, i int) (string, bool) {
+// hostLoc makes same_location compare host names (OSSEC).
+func fieldByBit(ev *event.Event, i int, hostLoc bool) (string, bool) {
 	switch i {
 	case 0:
 		return ev.Get(event.SrcIP)
@@ -163,19 +205,22 @@ func fieldByBit(ev *event.Event, i int) (string, bool) {
 	case 13:
 		return ev.Get(event.SystemName)
 	case 16:
+		if hostLoc {
+			return ev.Hostname, true
+		}
 		return ev.Location, true
 	}
 	return "", false // GeoIP fields are never set
 }
 
 // sameLoop checks the static same_* flags other than srcip and id.
-func sameLoop(bits uint32, ev, old *event.Event) bool {
+func sameLoop(bits uint32, ev, old *event.Event, hostLoc bool) bool {
 	for i := 2; i < nStaticFields; i++ {
 		if bits&(1<<i) == 0 {
 			continue
 		}
-		x, ok1 := fieldByBit(ev, i)
-		y, ok2 := fieldByBit(old, i)
+		x, ok1 := fieldByBit(ev, i, hostLoc)
+		y, ok2 := fieldByBit(old, i, hostLoc)
 		if !ok1 || !ok2 || x != y {
 			return false
 		}
@@ -185,13 +230,13 @@ func sameLoop(bits uint32, ev, old *event.Event) bool {
 
 // differentLoop: a candidate is skipped when a different_* field is set
 // and equal in both events.
-func differentLoop(bits uint32, ev, old *event.Event) bool {
+func differentLoop(bits uint32, ev, old *event.Event, hostLoc bool) bool {
 	for i := 0; i < nStaticFields; i++ {
 		if bits&(1<<i) == 0 {
 			continue
 		}
-		x, ok1 := fieldByBit(ev, i)
-		y, ok2 := fieldByBit(old, i)
+		x, ok1 := fieldByBit(ev, i, hostLoc)
+		y, ok2 := fieldByBit(old, i, hostLoc)
 		if ok1 && ok2 && x == y {
 			return false
 		}
@@ -255,7 +300,7 @@ func (m *matcher) candidateEvents(r *Rule, old *event.Event) bool {
 	if c.same&fSrcIP != 0 && !sameStatic(ev, old, event.SrcIP) {
 		return false
 	}
-	if !sameLoop(c.same, ev, old) || !differentLoop(c.different, ev, old) {
+	if !sameLoop(c.same, ev, old, c.hostLoc) || !differentLoop(c.different, ev, old, c.hostLoc) {
 		return false
 	}
 	return sameDynamic(c, ev, old) && diffDynamic(c, ev, old)

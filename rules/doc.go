@@ -22,6 +22,14 @@
 // id for the caller to count. Load warns (file:line:col, not an error)
 // about backtracking patterns with catastrophic shapes (osregex Hazard).
 //
+// LoadOptions carries the switches that differ between releases of the
+// original engines (set by internal/engine from its version table):
+// OSSEC's one data field, GET-only is_simple_http_request (after 4.2.0),
+// same_location by host name, and its if_matched search (an event already
+// counted at this level ends the search before the same_* filters, and a
+// firing marks the completing and the newest event); Wazuh 4.14's <group>
+// text without newlines.
+//
 // The behaviour follows docs/wazuh-engine.md §3, §6 and §9 including the
 // quirks of the C implementation (see the comments marked "Quirk").
 //

@@ -86,7 +86,7 @@ func init() {
 		{"info", false, elemInfo},
 		{"time", false, elemTime},
 		{"weekday", false, elemWeekday},
-		{"group", false, func(l *loader, n *xmlconf.Node, r *Rule, sp *spec) { r.Groups = l.concat(n, r.Groups, sp) }},
+		{"group", false, elemGroup},
 		{"description", false, elemDescription},
 		{"srcip", false, ipElem(false)},
 		{"dstip", false, ipElem(true)},
@@ -133,7 +133,7 @@ func init() {
 		{"same_system_name", true, sameFlag(fSystemName, true)},
 		{"same_srcgeoip", true, sameFlag(fSrcGeoIP, true)},
 		{"same_dstgeoip", true, sameFlag(fDstGeoIP, true)},
-		{"same_location", false, sameFlag(fLocation, true)},
+		{"same_location", false, elemSameLocation},
 		{"same_agent", false, deprecated},
 		{"same_srcuser", false, sameFlag(fSrcUser, true)},
 		{"same_user", false, sameFlag(fUser, true)},
@@ -447,8 +447,21 @@ func elemField(l *loader, n *xmlconf.Node, r *Rule, sp *spec) {
 	r.cond.fields = append(r.cond.fields, fieldCond{name: name, e: expr{p: p, negate: neg}})
 }
 
+// elemGroup appends a <group> element's text; releases that strip its
+// newlines (LoadOptions.GroupNoNewlines) get it without them.
+func elemGroup(l *loader, n *xmlconf.Node, r *Rule, sp *spec) {
+	g := l.concat(n, r.Groups, sp)
+	if l.opt.GroupNoNewlines {
+		g = strings.ReplaceAll(g, "\n", "")
+	}
+	r.Groups = g
+}
+
 func elemCompiled(l *loader, n *xmlconf.Node, r *Rule, sp *spec) {
 	fn := compiledRules[n.Content]
+	if n.Content == "is_simple_http_request" && l.opt.SimpleHTTPGetOnly {
+		fn = isSimpleHTTPGet
+	}
 	if fn == nil {
 		l.errorf(n.Pos, "compiled rule not found: %q in rule %d", n.Content, r.ID)
 		sp.failed = true
@@ -509,6 +522,14 @@ func sameFlag(bit uint32, extra bool) elemFunc {
 			r.opts |= optSameExtra
 		}
 	}
+}
+
+// elemSameLocation: Wazuh compares the event locations; OSSEC compares
+// the host names and checks them with the other "extra" fields.
+func elemSameLocation(l *loader, n *xmlconf.Node, r *Rule, sp *spec) {
+	r.corr.same |= fLocation
+	r.corr.hostLoc = l.opt.SameLocationIsHost
+	r.opts |= optSameExtra
 }
 
 func diffFlag(bit uint32) elemFunc {

@@ -35,6 +35,21 @@ type LoadOptions struct {
 	// 0 and 1 allowed) and <description> is optional. The *_pcre2 elements
 	// of OSSEC are accepted in both dialects.
 	OSSEC bool
+
+	// Release-dependent behaviours of the original engines, set by the
+	// engine package from its version table; all false is Wazuh 4.x.
+
+	// OneDataField: <extra_data> and <extra_data_pcre2> test the data
+	// field, the one field OSSEC decoders fill for data and extra_data.
+	OneDataField bool
+	// SimpleHTTPGetOnly: is_simple_http_request fails for any action but
+	// GET (OSSEC after 4.2.0).
+	SimpleHTTPGetOnly bool
+	// SameLocationIsHost: same_location compares host names (OSSEC's
+	// Search_LastSids / Search_LastGroups).
+	SameLocationIsHost bool
+	// GroupNoNewlines: newlines are removed from <group> text (Wazuh >= 4.14).
+	GroupNoNewlines bool
 	// Literals, when not nil, is the table the rules' log filters intern
 	// their literals in, shared with the decoders; the caller freezes it
 	// before matching. Nil gives the tree a private table.

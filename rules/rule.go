@@ -221,6 +221,8 @@ type correlation struct {
 	ignoreDyn   []string
 	ckIgnore    uint32 // <check_if_ignored> fields
 	ckIgnoreDyn []string
+	hostLoc     bool // same_location compares host names (LoadOptions.SameLocationIsHost)
+	ossecSearch bool // OSSEC's if_matched_sid/group search (LoadOptions.OSSEC)
 }
 
 // FTS / ignore key parts (fts.h).

@@ -25,6 +25,8 @@ func Check(args []string, s Streams) int {
 	if code != ExitOK {
 		return code
 	}
-	fmt.Fprintf(s.Out, "ok: %d decoders, %d rules\n", len(rs.Decoders.Names()), len(rs.Rules.IDs()))
+	// The engine release is printed: it decides release-dependent
+	// behaviours the operator may not have chosen knowingly (the default).
+	fmt.Fprintf(s.Out, "ok: %d decoders, %d rules, engine %s\n", len(rs.Decoders.Names()), len(rs.Rules.IDs()), rs.Features.Engine)
 	return ExitOK
 }

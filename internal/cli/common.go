@@ -29,13 +29,15 @@ type Streams struct {
 
 // commonFlags are the flags every command takes.
 type commonFlags struct {
-	conf string
-	home string
+	conf   string
+	home   string
+	engine string
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.conf, "c", "", "configuration file (ossec.conf); default: the embedded ruleset")
 	fs.StringVar(&c.home, "home", "", "base folder of relative paths in the configuration (like /var/ossec)")
+	fs.StringVar(&c.engine, "engine", "", "engine release the ruleset was written for, overriding <engine> (e.g. ossec-4.2, ossec-current, wazuh-3.13, wazuh-4.9, wazuh-4.14.1); default: the newest release of the configuration's dialect")
 }
 
 // loadRuleset reads the configuration and compiles its ruleset, printing
@@ -51,8 +53,16 @@ func (c *commonFlags) loadRuleset(s Streams, warn func(xmlconf.Pos, string)) (*e
 			return nil, ExitConfigError
 		}
 	}
+	var eng config.Engine
+	if c.engine != "" {
+		var err error
+		if eng, err = config.ParseEngine(c.engine); err != nil {
+			fmt.Fprintf(s.Err, "--engine: %v\n", err)
+			return nil, ExitUsage
+		}
+	}
 	home := c.home
-	rs, errs := engine.Load(cfg, engine.LoadOptions{Home: home, Warn: warn})
+	rs, errs := engine.Load(cfg, engine.LoadOptions{Home: home, Warn: warn, Engine: eng})
 	if len(errs) > 0 {
 		printErrors(s.Err, errs)
 		return nil, ExitRulesetError

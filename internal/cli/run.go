@@ -33,6 +33,12 @@ func Run(args []string, s Streams) int {
 		fmt.Fprintln(s.Err, "gossec run: -c CONF is required")
 		return ExitUsage
 	}
+	if c.engine != "" {
+		// The service reloads its configuration: the engine must be
+		// written there to survive a reload.
+		fmt.Fprintln(s.Err, "gossec run: --engine is for the test commands; name the engine in the configuration (<engine> in <ruleset> or <rules>)")
+		return ExitUsage
+	}
 	c.defaultHome()
 	if *test {
 		return testConfig(c, s)
@@ -100,7 +106,7 @@ func testConfig(c commonFlags, s Streams) int {
 		fmt.Fprintf(s.Err, "warning: %s\n", n)
 	}
 	rs := ld.Ruleset
-	fmt.Fprintf(s.Out, "configuration ok: %d decoders, %d rules\n", len(rs.Decoders.Names()), len(rs.Rules.IDs()))
+	fmt.Fprintf(s.Out, "configuration ok: %d decoders, %d rules, engine %s\n", len(rs.Decoders.Names()), len(rs.Rules.IDs()), rs.Features.Engine)
 	return ExitOK
 }
 

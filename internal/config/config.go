@@ -36,7 +36,11 @@ type Ruleset struct {
 	DecoderExclude []string
 	RuleExclude    []string
 	Lists          []string // as written; rules refer to lists by this text
-	Pos            xmlconf.Pos
+	// Engine is <engine>: the original engine (product and release) the
+	// ruleset was written for (gossec only). Zero: the newest release of
+	// the dialect's product.
+	Engine Engine
+	Pos    xmlconf.Pos
 }
 
 // Global holds the <global> options the analysis core and outputs use.
@@ -171,6 +175,13 @@ func (p *parser) rulesetItem(rs *Ruleset, e *xmlconf.Node, d Dialect) {
 		rs.DecoderExclude = append(rs.DecoderExclude, v)
 	case name == "rule_exclude":
 		rs.RuleExclude = append(rs.RuleExclude, v)
+	case name == "engine":
+		eng, err := ParseEngine(v)
+		if err != nil {
+			p.errorf(e.Pos, "<engine>: %v", err)
+			return
+		}
+		rs.Engine = eng
 	case name == "decoder_include" || (d == OSSEC && name == "decoder"):
 		rs.DecoderFiles = append(rs.DecoderFiles, v)
 	case name == "rule_include" || name == "include" || (d == OSSEC && name == "rule"):

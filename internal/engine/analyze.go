@@ -118,6 +118,9 @@ func (a *Analyzer) generated(id string) rules.Result {
 func (a *Analyzer) predecode(ev *event.Event, location, line string) {
 	// analysisd handles the line as a C string: nothing after a NUL exists.
 	line = predecode.TrimAtNUL(line)
+	if a.rs.Features.StripControl {
+		line = predecode.RemoveControl(line)
+	}
 	ev.FullLog = line
 	ev.Location = location
 	ev.AgentID = "000"
@@ -125,7 +128,7 @@ func (a *Analyzer) predecode(ev *event.Event, location, line string) {
 	if id, loc, host, ok := predecode.ParseAgentLocation(location); ok {
 		ev.AgentID, ev.Location, agentHost = id, loc, host
 	}
-	h := predecode.ParseDialect(line, a.rs.Predecode)
+	h := predecode.ParseWith(line, a.rs.Features.Predecode)
 	ev.Log = h.Log
 	ev.Timestamp = h.Timestamp
 	ev.ProgramName, ev.HasProgramName = h.ProgramName, h.HasProgramName

@@ -17,6 +17,13 @@
 // caller to count and log. The budget's clock (Options.Monotonic) is
 // injectable and separate from the event clock.
 //
+// Each ruleset is analysed as the release of the original engine it was
+// written for: config.Engine (<engine> in <ruleset>/<rules>, or the
+// LoadOptions override the --engine flag sets; default the newest release
+// of the dialect's product) is resolved once by FeaturesOf (version.go,
+// the one table of release-dependent behaviours) into switches for the
+// stages: Ruleset.Features.
+//
 // Imports: every stage package (predecode, decoders, rules, litscan, cdb, alert,
 // config, xmlconf) and osregex (the per-event budget).
 package engine

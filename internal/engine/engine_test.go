@@ -187,7 +187,7 @@ func TestEmbeddedRuleset(t *testing.T) {
 		{"Nov 21 09:25:00 db1 sudo:   deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=/usr/bin/systemctl restart mariadb",
 			want{250201, 3, "gossec-sudo", map[string]string{"srcuser": "deploy", "dstuser": "root", "command": "/usr/bin/systemctl restart mariadb"}}},
 		{`{"event":"login","user":"app","srcip":"10.0.4.20"}`,
-			want{250300, 0, "gossec-json", map[string]string{"srcip": "10.0.4.20", "user": "app"}}},
+			want{250300, 0, "gossec-json", map[string]string{"srcip": "10.0.4.20", "dstuser": "app"}}},
 	}
 	for _, tt := range tests {
 		check(t, an, []string{tt.line}, tt.want)

@@ -20,15 +20,22 @@ type Ruleset struct {
 	Decoders *decoders.Set
 	Rules    *rules.Tree
 	Files    *config.Files
-	// Predecode is whose pre-decoding the lines get: OSSEC's for a ruleset
-	// named by OSSEC's <rules> section, Wazuh's otherwise.
+	// Predecode is whose pre-decoding the lines get: OSSEC's for an OSSEC
+	// engine (by default a ruleset named by OSSEC's <rules> section),
+	// Wazuh's otherwise.
 	Predecode predecode.Dialect
+	// Features are the behaviours of the engine release the ruleset was
+	// written for (version.go).
+	Features Features
 }
 
 // LoadOptions tunes Load.
 type LoadOptions struct {
 	Home string                            // base of relative paths (like /var/ossec)
 	Warn func(pos xmlconf.Pos, msg string) // load warnings; may be nil
+	// Engine, when its product is set, overrides the configuration's
+	// <engine> (the --engine flag).
+	Engine config.Engine
 }
 
 // Load compiles the ruleset a configuration names; with no ruleset section
@@ -49,35 +56,38 @@ func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	eng := cfg.Ruleset.Engine
+	if opt.Engine.Product != config.AnyProduct {
+		eng = opt.Engine
+	}
+	feat := FeaturesOf(eng.Resolve(cfg.Ruleset.Dialect))
+	// HOOK (Wazuh 3.x OS_Regex): feat.Wazuh3Regex says the ruleset is
+	// for Wazuh 3.x, whose OS_Regex alternatives that consume nothing
+	// never match. When internal/osregex has its compile option for that
+	// dialect, pass it to decoders.LoadOptions and rules.LoadOptions below
+	// (both compile OS_Regex patterns).
 	lists, errs := loadLists(files.Lists)
 	// One literal table for both stages: each event's log is scanned once
 	// and the decoders' scan serves the rules.
 	lits := litscan.NewTable()
-	dset, derrs := decoders.Load(files.Decoders, decoders.LoadOptions{Warn: opt.Warn, ReadFile: readFile, Literals: lits})
+	dset, derrs := decoders.Load(files.Decoders, feat.decoderOptions(decoders.LoadOptions{Warn: opt.Warn, ReadFile: readFile, Literals: lits}))
 	errs = append(errs, derrs...)
-	tree, rerrs := rules.Load(files.Rules, rules.LoadOptions{
+	tree, rerrs := rules.Load(files.Rules, feat.ruleOptions(rules.LoadOptions{
 		Lists:           lists,
 		Warn:            opt.Warn,
 		DecoderExists:   decoderExists(dset),
 		LogAlertLevel:   cfg.Alerts.LogAlertLevel,
 		EmailAlertLevel: cfg.Alerts.EmailAlertLevel,
 		ReadFile:        readFile,
-		OSSEC:           cfg.Ruleset.Dialect == config.OSSEC,
+		OSSEC:           cfg.Ruleset.Dialect == config.OSSEC || feat.Engine.Product == config.ProductOSSEC,
 		Literals:        lits,
-	})
+	}))
 	errs = append(errs, rerrs...)
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	lits.Freeze()
-	return &Ruleset{Config: cfg, Decoders: dset, Rules: tree, Files: files, Predecode: predecodeDialect(cfg)}, nil
-}
-
-func predecodeDialect(cfg *config.Config) predecode.Dialect {
-	if cfg.Ruleset.Dialect == config.OSSEC {
-		return predecode.OSSEC
-	}
-	return predecode.Wazuh
+	return &Ruleset{Config: cfg, Decoders: dset, Rules: tree, Files: files, Predecode: feat.Predecode.Dialect, Features: feat}, nil
 }
 
 func decoderExists(d *decoders.Set) func(string) bool {

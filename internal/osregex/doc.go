@@ -32,6 +32,10 @@
 // Linear patterns never read the budget's clock. Hazard flags
 // catastrophic-backtracking shapes for load-time warnings.
 //
+// FindCompactIn returns only the PCRE2 groups that took part in a match,
+// in order (OSSEC's capture copy); Find keeps unset groups as empty spans
+// (Wazuh's).
+//
 // Subjects and patterns are treated as C strings: everything from the first
 // NUL byte on is ignored, as the C engine never sees it.
 //

@@ -14,10 +14,14 @@
 // Every string returned is a substring of the input, so parsing does not
 // allocate.
 //
-// Not reproduced for OSSEC: its remove_control_characters pass over the
-// message (CVE-2020-8445 fix), whose definition was not available to port,
-// and its agent location form "(name) ip->path" (ParseAgentLocation reads
-// Wazuh's "[ID] (name) ip->path").
+// ParseWith also takes the release-dependent switches (Options): no macOS
+// unified-log header before Wazuh 4.3.0, the suricata stamp's longer
+// minimum length since Wazuh 4.12.0. RemoveControl is OSSEC's
+// remove_control_characters (bytes 0-31 and 127 deleted before
+// pre-decoding, since OSSEC 3.8.0); the engine applies it for OSSEC.
+//
+// Not reproduced for OSSEC: its agent location form "(name) ip->path"
+// (ParseAgentLocation reads Wazuh's "[ID] (name) ip->path").
 //
 // Imports: standard library only.
 package predecode

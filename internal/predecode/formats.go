@@ -32,7 +32,7 @@ func (p *parser) syslogOffset() (tsEnd, off int) {
 	case n > 21 && isDigit(v(0)) && v(4) == ' ' && v(8) == ' ' && v(11) == ' ' &&
 		v(14) == ':' && v(17) == ':' && v(20) == ' ':
 		return 20, 21 // 2015 Dec 29 10:00:01
-	case p.dialect == Wazuh && n > 33 && isDigit(v(0)) && v(4) == '-' && v(7) == '-' && v(10) == ' ' &&
+	case p.dialect == Wazuh && !p.opt.NoMacULS && n > 33 && isDigit(v(0)) && v(4) == '-' && v(7) == '-' && v(10) == ' ' &&
 		v(13) == ':' && v(16) == ':' && v(19) == '.' && (v(26) == '+' || v(26) == '-') && v(31) == ' ':
 		return 31, 32 // 2021-04-21 10:16:09.404756-0700 (macOS ULS)
 	case p.dialect == OSSEC && n > 20 && isDigit(v(0)) && v(4) == ':' && v(7) == ':' && v(10) == '-' &&
@@ -91,7 +91,11 @@ func (p *parser) isSnort() bool {
 // isSuricata: "01/28/1979-09:13:16.240702  [**]".
 func (p *parser) isSuricata() bool {
 	v := p.v
-	return p.loglen() > 26 && v(2) == '/' && v(5) == '/' && v(10) == '-' && v(13) == ':' &&
+	minLen := 26
+	if p.opt.SuricataLong {
+		minLen = 28
+	}
+	return p.loglen() > minLen && v(2) == '/' && v(5) == '/' && v(10) == '-' && v(13) == ':' &&
 		v(16) == ':' && v(19) == '.' && v(26) == ' '
 }
 

@@ -64,6 +64,7 @@ type parser struct {
 	s       string // the line, already trimmed at the first NUL
 	umlaut  bool   // the header is tested on the "Mär" → "Mar" view
 	dialect Dialect
+	opt     Options
 
 	cuts  [maxCuts]int
 	ncuts int
@@ -79,7 +80,26 @@ func Parse(line string) Header { return ParseDialect(line, Wazuh) }
 // ParseDialect pre-decodes one line the way dialect d's analysisd does. It
 // does not allocate.
 func ParseDialect(line string, d Dialect) Header {
-	p := parser{s: TrimAtNUL(line), dialect: d, ts: none, host: none, prog: none}
+	return ParseWith(line, Options{Dialect: d})
+}
+
+// Options select the pre-decoding of one release of the original engines;
+// the zero value is Wazuh 4.x before 4.12.
+type Options struct {
+	Dialect Dialect
+	// NoMacULS: the macOS unified-log stamp is no header (Wazuh before
+	// 4.3.0 did not know it; OSSEC never does).
+	NoMacULS bool
+	// SuricataLong: the suricata stamp needs a log longer than 28 bytes,
+	// not 26 (Wazuh >= 4.12.0).
+	SuricataLong bool
+}
+
+// ParseWith pre-decodes one line the way the release o describes does. It
+// does not allocate.
+func ParseWith(line string, o Options) Header {
+	d := o.Dialect
+	p := parser{s: TrimAtNUL(line), dialect: d, opt: o, ts: none, host: none, prog: none}
 	// A UTF-8 'ä' in bytes 1–2 ("Mär") is folded for the header tests only:
 	// analysisd patches its test buffer while the offsets it finds are
 	// applied to the unpatched copy.
@@ -188,3 +208,28 @@ func at(s string, i int) byte {
 // loglen is analysisd's length of the line including its terminator; the
 // header tests compare it with their minimum length.
 func (p *parser) loglen() int { return len(p.s) + 1 }
+
+// RemoveControl deletes the bytes 0–31 and 127 from a message, as OSSEC's
+// analysisd does before pre-decoding (remove_control_characters, added
+// with the CVE-2020-8445 fix): the header, the full log and every later
+// stage see the line without them. Bytes >= 128 stay. It allocates only
+// when there is something to delete.
+func RemoveControl(s string) string {
+	i := 0
+	for i < len(s) && !isControl(s[i]) {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := make([]byte, i, len(s))
+	copy(b, s[:i])
+	for ; i < len(s); i++ {
+		if !isControl(s[i]) {
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
+}
+
+func isControl(c byte) bool { return c < 32 || c == 127 }
