@@ -58,17 +58,20 @@ const (
 // for the network, so a server that hangs cannot stop the queue from
 // draining into the spool.
 type Mailer struct {
-	cfg    Config
-	clock  Clock
-	routes []route
-	queue  chan item
-	tr     transport
-	host   string // Message-ID domain
-	name   string // "email host:port", in every log line
-	log    *slog.Logger
-	rl     *ratelog.Logger
-	stats  counters
-	spool  *spool
+	cfg   Config
+	clock Clock
+	// running is true while Run's consumer drains the queue: only then
+	// does Send wait for room (queueWait) instead of dropping at once.
+	running atomic.Bool
+	routes  []route
+	queue   chan item
+	tr      transport
+	host    string // Message-ID domain
+	name    string // "email host:port", in every log line
+	log     *slog.Logger
+	rl      *ratelog.Logger
+	stats   counters
+	spool   *spool
 
 	// limMu guards lim: the consumer charges new mails, the sender
 	// charges mails spooled at shutdown before they were charged.
@@ -233,14 +236,33 @@ func (m *Mailer) Send(a *alert.Alert) bool {
 		m.stats.received.Add(1)
 		return true
 	default:
-		m.stats.dropped.Add(1)
-		if !m.rl.Again("queue_full") {
-			m.rl.Log(slog.LevelError, "queue_full", "mail queue full, alert dropped",
-				"queue_size", m.cfg.QueueSize, "rule", a.Rule.ID)
-		}
-		return false
 	}
+	// The consumer only routes, groups and spools in memory (never the
+	// network or the disk), so a full queue frees up within moments: wait
+	// for it, holding the analyzer back, rather than drop a mail alert
+	// under a burst. The wait is bounded so that a consumer that is not
+	// running cannot stall analysis.
+	if m.running.Load() {
+		t := time.NewTimer(queueWait)
+		defer t.Stop()
+		select {
+		case m.queue <- item{r: r}:
+			m.stats.received.Add(1)
+			return true
+		case <-t.C:
+		}
+	}
+	m.stats.dropped.Add(1)
+	if !m.rl.Again("queue_full") {
+		m.rl.Log(slog.LevelError, "queue_full", "mail queue full, alert dropped",
+			"queue_size", m.cfg.QueueSize, "rule", a.Rule.ID)
+	}
+	return false
 }
+
+// queueWait bounds how long Send waits for room in a full queue while
+// the consumer runs.
+const queueWait = 2 * time.Second
 
 // Stats returns the counters.
 func (m *Mailer) Stats() Stats {
@@ -260,6 +282,8 @@ func (m *Mailer) Stats() Stats {
 // spooled, so the next Run sends them; a delivery in progress is abandoned
 // (its mail stays in the spool).
 func (m *Mailer) Run(ctx context.Context) error {
+	m.running.Store(true)
+	defer m.running.Store(false)
 	m.retryAt = m.clock.Now()
 	senderDone := make(chan struct{})
 	go func() {

@@ -584,6 +584,29 @@ func TestSendNeverBlocks(t *testing.T) {
 	}
 }
 
+// TestSendWaitsForRunningConsumer: a burst larger than the queue is not
+// dropped while Run drains it: Send waits for room (back-pressure).
+func TestSendWaitsForRunningConsumer(t *testing.T) {
+	s := newTestServer(t, false)
+	cfg := testConfig(s, newFakeClock(t0))
+	cfg.QueueSize = 1
+	cfg.MaxPerHour = 0
+	m := newMailer(t, cfg, s)
+	runMailer(t, m)
+	for !m.running.Load() {
+		time.Sleep(time.Millisecond) // Run's goroutine has not started yet
+	}
+	const burst = 3000
+	for i := range burst {
+		if !m.Send(seedAlert()) {
+			t.Fatalf("alert %d of a burst dropped while the consumer runs", i)
+		}
+	}
+	if st := m.Stats(); st.Dropped != 0 || st.Received != burst {
+		t.Errorf("stats %+v, want %d received and none dropped", st, burst)
+	}
+}
+
 func TestNoFullLogAndTemplate(t *testing.T) {
 	s := newTestServer(t, false)
 	clk := newFakeClock(t0)
