@@ -6,6 +6,8 @@ package engine
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -217,4 +219,65 @@ func packFields(ev *event.Event) string {
 		b.WriteString(d.Name + "=" + d.Value + " ")
 	}
 	return strconv.Quote(b.String())
+}
+
+// TestShadowedPack: which local rules `gossec check` reports for taking
+// the MySQL pack's sample lines.
+func TestShadowedPack(t *testing.T) {
+	dec, rul := packDirs(t)
+	tests := []struct {
+		name  string
+		local string
+		want  []string // "local>pack missing"
+	}{
+		{"classic rule 100025", classicRule, []string{"100025>260600 mysql,mysql_table_changed", "100025>260601 mysql,mysql_table_changed"}},
+		{"classic rule with the pack's groups", strings.Replace(classicRule, "</description>", "</description>\n    <group>mysql,mysql_table_changed,</group>", 1), nil},
+		{"child of a pack rule (tuning)", `<group name="local,">
+  <rule id="100102" level="12"><if_sid>260600, 260601</if_sid>
+    <field name="mysql.table">^users$</field>
+    <description>users changed</description></rule>
+</group>
+`, nil},
+		{"rule outside the local range", strings.Replace(classicRule, `id="100025"`, `id="99025"`, 1), nil},
+		// Level-0 roots are tried first: a top-level local rule on the
+		// pack's lines never sees them.
+		{"top-level local rule on failed logins", `<group name="local,">
+  <rule id="100200" level="9">
+    <match>Access denied for user</match>
+    <description>db login failure</description></rule>
+</group>
+`, nil},
+		{"local rule under a pack root, above the pack's class rule", `<group name="local,">
+  <rule id="100201" level="7"><if_sid>260004</if_sid>
+    <field name="audit_record.name">^Connect$</field>
+    <description>db connect record</description></rule>
+</group>
+`, []string{"100201>260710 mysql,authentication_failed,mysql_login_failed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(dir, "rules"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "rules", "local_rules.xml"), []byte(tt.local), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			conf := writeConf(t, dir, "    <decoder_dir>"+dec+"</decoder_dir>\n    <rule_dir>"+rul+"</rule_dir>\n    <rule_dir>rules</rule_dir>\n")
+			var got []string
+			for _, sh := range ShadowedPack(loadConf(t, conf, dir)) {
+				got = append(got, fmt.Sprintf("%d>%d %s", sh.By.ID, sh.Pack.ID, strings.Join(sh.Missing, ",")))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	emb, errs := Load(nil, LoadOptions{})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if sh := ShadowedPack(emb); len(sh) != 0 {
+		t.Errorf("embedded ruleset shadows itself: %+v", sh)
+	}
 }

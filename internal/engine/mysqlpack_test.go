@@ -340,6 +340,20 @@ func TestMySQLPackClassicRule(t *testing.T) {
 		an := NewAnalyzer(rs, Options{Clock: fixedClock(), Hostname: "manager", Logtest: true})
 		check(t, an, []string{l}, want{100025, 7, "gossec-mysql-integrity", fields})
 	}
+	// samples/MYSQL.md's change: the pack's groups in the rule, so routing
+	// by mysql_table_changed sees it; it still fires as before.
+	fixed := strings.Replace(classicRule, "</description>", "</description>\n    <group>mysql,mysql_table_changed,</group>", 1)
+	if err := os.WriteFile(filepath.Join(dir, "rules", "local_rules.xml"), []byte(fixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rs = loadConf(t, conf, dir)
+	for _, l := range lines {
+		an := NewAnalyzer(rs, Options{Clock: fixedClock(), Hostname: "manager", Logtest: true})
+		check(t, an, []string{l}, want{100025, 7, "gossec-mysql-integrity", fields})
+		if g := rs.Rules.Rule(100025).Groups; !hasGroup(g, "mysql_table_changed") {
+			t.Errorf("groups %q", g)
+		}
+	}
 	emb, errs := Load(nil, LoadOptions{})
 	if len(errs) > 0 {
 		t.Fatal(errs)

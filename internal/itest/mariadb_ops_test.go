@@ -5,6 +5,8 @@ package itest
 // prefixed mdb to keep clear of other files.
 
 import (
+	"fmt"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -96,5 +98,93 @@ func mdbWaitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestSeedRuleMailedByPackGroup: the classic local rule 100025 next to the
+// MySQL pack, with the README's routing of mysql_table_changed to the DBA.
+// As OSSEC wrote it (groups local,mysql) the rule takes the trigger lines
+// and nothing is mailed, and `gossec check` says why; with the one-line
+// change of samples/MYSQL.md (<group>mysql_table_changed,</group> in the
+// rule) the check is quiet and the mail arrives, still "Rule: 100025
+// fired (level 7)" as OSSEC wrote it.
+func TestSeedRuleMailedByPackGroup(t *testing.T) {
+	const classic = `<group name="local,mysql,">
+  <rule id="100025" level="7">
+    <regex>^\d\d\d\d-\d\d-\d\d \d\d:\d\d:\d\d Table: \.</regex>
+    <description>MySQL users table updated</description>%s
+  </rule>
+</group>
+`
+	line := "2011-01-08 00:31:24 Table: acme.users: insert(8,brian,qavXvxlEVykwm) by admin@localhost"
+	for _, tt := range []struct {
+		name, extra string
+		mailed      bool
+	}{
+		{"as OSSEC wrote it", "", false},
+		{"with the pack's group", "\n    <group>mysql_table_changed,</group>", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			mb := startMailbox(t)
+			h := newHome(t, `<ossec_config>
+  <global>
+    <email_notification>yes</email_notification>
+    <email_from>gossec@example.com</email_from>
+    <smtp_server>127.0.0.1</smtp_server>
+    <smtp_port>`+strconv.Itoa(mb.port)+`</smtp_port>
+  </global>
+  <alerts>
+    <email_alert_level>16</email_alert_level>
+  </alerts>
+  <email_alerts>
+    <email_to>dba@example.com</email_to>
+    <group>mysql_table_changed</group>
+    <do_not_delay />
+  </email_alerts>
+  <ruleset>
+    <decoder_dir>ruleset/decoders</decoder_dir>
+    <rule_dir>ruleset/rules</rule_dir>
+    <rule_dir>etc/rules</rule_dir>
+  </ruleset>
+  <localfile>
+    <location>mysql/errors.log</location>
+    <log_format>syslog</log_format>
+    <only-future-events>no</only-future-events>
+  </localfile>
+</ossec_config>
+`)
+			installRuleset(t, h)
+			h.write("etc/rules/local_rules.xml", fmt.Sprintf(classic, tt.extra))
+			out, err := exec.Command(gossecBin, "check", "--home", h.dir, "-c", h.conf).CombinedOutput()
+			if err != nil {
+				t.Fatalf("gossec check: %v\n%s", err, out)
+			}
+			warned := strings.Contains(string(out), "local rule 100025 takes the events MySQL pack rule 260600")
+			if warned == tt.mailed {
+				t.Errorf("gossec check warned %v, want %v:\n%s", warned, !tt.mailed, out)
+			}
+			h.write("mysql/errors.log", line+"\n")
+			d := h.start()
+			defer d.stop(t)
+			waitFor(t, 20*time.Second, "the alert", func() bool { return len(h.alerts()) > 0 })
+			a := h.alerts()[0]
+			if ruleID(a) != "100025" || str(a, "rule", "level") != "7" || str(a, "data", "mysql", "table") != "users" {
+				t.Errorf("alert %s level %s table %q, want 100025 level 7 with the pack's fields", ruleID(a), str(a, "rule", "level"), str(a, "data", "mysql", "table"))
+			}
+			if tt.mailed {
+				waitFor(t, 15*time.Second, "the mail", func() bool { return len(mb.all()) > 0 })
+				body := decodeMail(t, mb.all()[0])
+				for _, want := range []string{`Rule: 100025 fired (level 7) -> "MySQL users table updated"`, line} {
+					if !strings.Contains(body, want) {
+						t.Errorf("mail lacks %q:\n%s", want, body)
+					}
+				}
+			} else {
+				time.Sleep(1500 * time.Millisecond)
+				if n := len(mb.all()); n != 0 {
+					t.Errorf("%d mails, want none (the group route does not see 100025)", n)
+				}
+			}
+		})
 	}
 }
