@@ -180,6 +180,13 @@ func TestMySQLPackSyslogForms(t *testing.T) {
 	for _, s := range stampless {
 		forms = append(forms, form{s.file, "Nov 21 08:01:00 db1 mysqld[1234]: " + s.syslog})
 	}
+	// Trigger lines reach the journal when the server has no log_error.
+	for _, l := range []string{
+		"2026-11-21 08:44:10 Table: acme.orders: insert(42,1,19.90,'2026-11-21') by app@10.0.0.8",
+		"2026-11-21 08:44:53 Table: acme.users: delete(7,xav,NULL) by app@127.0.0.1",
+	} {
+		forms = append(forms, form{l, "Nov 21 08:44:10 db1 mariadbd[4101]: " + l}, form{l, "Nov 21 08:44:10 db1 mysqld: " + l})
+	}
 	for _, f := range forms {
 		a := NewAnalyzer(rs, Options{Clock: fixedClock(), Hostname: "manager", Logtest: true}).Analyze("/var/log/mysql/error.log", f.file, nil)
 		b := NewAnalyzer(rs, Options{Clock: fixedClock(), Hostname: "manager", Logtest: true}).Analyze("/var/log/syslog", f.syslog, nil)
@@ -279,5 +286,47 @@ func TestShadowedPack(t *testing.T) {
 	}
 	if sh := ShadowedPack(emb); len(sh) != 0 {
 		t.Errorf("embedded ruleset shadows itself: %+v", sh)
+	}
+}
+
+// TestMySQLPackRealMariaDBErrorLog replays the error log a real MariaDB
+// 10.11 wrote during the end-to-end scenario (samples/logs/mariadb-real-
+// error.log: 10 wrong passwords and an empty user name, trigger lines,
+// server_audit_logging=OFF, a restart) and counts the alerts per rule: one
+// brute-force alert, the audit log switched off on the running server high
+// (260902), the plugin stopping with the server low (260906), nothing else
+// of the restart at level 10 or more.
+func TestMySQLPackRealMariaDBErrorLog(t *testing.T) {
+	rs, errs := Load(nil, LoadOptions{})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	data, err := os.ReadFile(filepath.Join(samplesDir, "logs", "mariadb-real-error.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	an := NewAnalyzer(rs, Options{Clock: fixedClock(), Hostname: "manager"})
+	got := map[int]int{}
+	for _, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
+		if r := an.Analyze("/var/log/mysql/error.log", l, nil).Match.Rule; r != nil && r.Level > 0 {
+			got[r.ID]++
+		}
+	}
+	want := map[int]int{
+		260100: 9, 260101: 1, 260120: 1, // 11 failures, the 6th is the brute-force alert
+		260201: 2, 260200: 2, 260202: 2, // start, ready twice; shutdown start and end
+		260300: 1,            // the event scheduler's error
+		260600: 2, 260601: 1, // insert, update, delete through the triggers
+		260902: 1, 260906: 1, // logging stopped on a running server; STOPPED at shutdown
+	}
+	for id := range want {
+		if got[id] != want[id] {
+			t.Errorf("rule %d: %d alerts, want %d", id, got[id], want[id])
+		}
+	}
+	for id, n := range got {
+		if _, ok := want[id]; !ok {
+			t.Errorf("rule %d: %d unexpected alerts", id, n)
+		}
 	}
 }
