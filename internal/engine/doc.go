@@ -17,6 +17,11 @@
 // caller to count and log. The budget's clock (Options.Monotonic) is
 // injectable and separate from the event clock.
 //
+// ShadowedPack (used by `gossec check`) runs the MySQL pack's own sample
+// lines through a loaded ruleset and reports local rules (ids
+// 100000-119999) that take them away from the pack rule written for them
+// without carrying that rule's groups, which routing by group relies on.
+//
 // Imports: every stage package (predecode, decoders, rules, litscan, cdb, alert,
 // config, xmlconf) and osregex (the per-event budget).
 package engine
