@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/gossec/gossec/internal/event"
+	"github.com/gossec/gossec/internal/rulesettest"
 )
 
 // failureShapes are one refused login in every log shape the pack reads;
@@ -328,5 +329,39 @@ func TestMySQLPackRealMariaDBErrorLog(t *testing.T) {
 		if _, ok := want[id]; !ok {
 			t.Errorf("rule %d: %d unexpected alerts", id, n)
 		}
+	}
+}
+
+// TestMySQLPackDescriptions: no pack alert of the .ini cases shows an
+// empty placeholder ("[]", "()", "from ." or "@ ").
+func TestMySQLPackDescriptions(t *testing.T) {
+	rs, errs := Load(nil, LoadOptions{})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	cases, err := rulesettest.ReadDir(filepath.Join(samplesDir, "tests"), rulesettest.Wazuh, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range cases {
+		an := NewAnalyzer(rs, Options{Clock: fixedClock(), Hostname: "manager", Logtest: true})
+		for _, l := range c.Lines {
+			res := an.Analyze("/var/log/mysql/error.log", l, nil)
+			r := res.Match.Rule
+			if r == nil || r.Level == 0 || r.ID < packFirstID || r.ID > packLastID {
+				continue
+			}
+			n++
+			d := r.ExpandDescription(res.Event)
+			for _, bad := range []string{"[]", "()", "from .", "from  ", "@ ", "@."} {
+				if strings.Contains(d, bad) {
+					t.Errorf("rule %d: %q shows %q (line %q)", r.ID, d, bad, l)
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d pack alerts checked", n)
 	}
 }

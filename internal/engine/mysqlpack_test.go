@@ -439,6 +439,9 @@ func FuzzMySQLPack(f *testing.F) {
 		`{"audit_record":{"name":"Query","status":0,"sqltext":"GRANT ALL ON *.* TO x","user":"root","ip":"1.2.3.4"},"format":"x","mysql_audit_log":"percona"}`,
 		`{ "prio" : 1, "err_code" : 1, "subsystem" : "Server", "msg" : "Access denied for user ''@'h'" }`,
 		"MySQL log: 061121 08:00:01 mysqld started",
+		"Sep 16 21:30:26 host mysqld: 130916 21:30:26 [Warning] Access denied for user 'hacker'@'74.207.241.159' (using password: YES)",
+		"Nov 21 08:44:10 db1 mariadbd[4101]: 2026-11-21 08:44:10 Table: acme.orders: insert(42,1) by app@10.0.0.8",
+		"2026-11-21T08:01:00.000000+00:00 db1 mysqld[1234]: 2019-03-05T10:11:12.123456Z 7 [Note] Access denied for user 'a'@'h'",
 	} {
 		f.Add(s)
 	}
