@@ -188,3 +188,32 @@ func TestSeedRuleMailedByPackGroup(t *testing.T) {
 		})
 	}
 }
+
+// mdbCheckBruteMail: the brute-force mail quotes each counted failure
+// once (before issue 10 every error-log line appeared four times).
+func mdbCheckBruteMail(t *testing.T, mails []string) {
+	t.Helper()
+	for _, m := range mails {
+		body := decodeMail(t, m)
+		if !strings.Contains(body, "Rule: 260120 fired") {
+			continue
+		}
+		seen := map[string]int{}
+		quoted := 0
+		for _, l := range strings.Split(body, "\n") {
+			if strings.Contains(l, "Access denied for user") || strings.Contains(l, `"status":1045`) {
+				seen[l]++
+				quoted++
+			}
+		}
+		for l, n := range seen {
+			if n > 1 {
+				t.Errorf("brute-force mail quotes %q %d times", l, n)
+			}
+		}
+		if quoted < 2 {
+			t.Errorf("brute-force mail quotes %d failures:\n%s", quoted, body)
+		}
+		t.Logf("brute-force mail quotes %d failures, %d distinct", quoted, len(seen))
+	}
+}

@@ -545,6 +545,7 @@ CREATE EVENT acme.broken ON SCHEDULE AT CURRENT_TIMESTAMP DO INSERT INTO acme.no
 	if n := mdbMailsWith(t, mails, "Rule: 260120 fired"); n != 1 {
 		t.Errorf("%d brute-force mails, want 1", n)
 	}
+	mdbCheckBruteMail(t, mails)
 	for _, restart := range []string{"Normal shutdown", "server_audit: STOPPED", "ready for connections", "Shutdown complete"} {
 		if n := mdbMailsWith(t, mails, restart); n > 0 {
 			t.Errorf("%d mails about the restart (%q)", n, restart)
