@@ -9,6 +9,9 @@
 // unreadable is an error; corrupt is a warning saying what the service
 // will do (exit 0).
 //
+// `check` also warns (exit 0) about local rules that take the MySQL pack's
+// own sample lines away from the pack's rules (engine.ShadowedPack).
+//
 // Imports: internal/engine, internal/config, internal/daemon,
 // internal/logformat, internal/logtest, internal/rulesettest,
 // internal/mysqltrig, internal/alert, internal/xmlconf, rules.

@@ -24,6 +24,11 @@
 // the one table of release-dependent behaviours) into switches for the
 // stages: Ruleset.Features.
 //
+// ShadowedPack (used by `gossec check`) runs the MySQL pack's own sample
+// lines through a loaded ruleset and reports local rules (ids
+// 100000-119999) that take them away from the pack rule written for them
+// without carrying that rule's groups, which routing by group relies on.
+//
 // Imports: every stage package (predecode, decoders, rules, litscan, cdb, alert,
 // config, xmlconf) and osregex (the per-event budget).
 package engine
