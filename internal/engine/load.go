@@ -49,6 +49,11 @@ func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	if opt.Warn != nil {
+		for _, w := range files.Warnings {
+			opt.Warn(w.Pos, w.Msg)
+		}
+	}
 	lists, errs := loadLists(files.Lists)
 	// One literal table for both stages: each event's log is scanned once
 	// and the decoders' scan serves the rules.
