@@ -110,7 +110,9 @@ func TestOpInstallScratchPrefix(t *testing.T) {
 			}
 		})
 	}
-	refuse("system folder as prefix", []string{"--prefix", "/usr"}, nil)
+	// /tmp rather than /usr: should the refusal ever break, the damage
+	// stays in /tmp.
+	refuse("system folder as prefix", []string{"--prefix", "/tmp"}, nil)
 	if os.Getuid() == 0 {
 		if nobody, err := user.Lookup("nobody"); err == nil {
 			uid, _ := strconv.Atoi(nobody.Uid)
