@@ -61,20 +61,9 @@ func CheckInputFiles(cfg *config.Config, home string, r Reader, now time.Time) [
 		if lf.Command != "" {
 			continue
 		}
-		p := lf.Location
-		if !filepath.IsAbs(p) && home != "" {
-			p = filepath.Join(home, p)
-		}
-		exp, err := tailer.ExpandPattern(p, now)
+		exp, files, err := LocalFiles(lf, home, now)
 		if err != nil {
 			continue // a load error already
-		}
-		matches, _ := filepath.Glob(exp)
-		var files []string
-		for _, m := range matches {
-			if fi, err := os.Stat(m); err == nil && fi.Mode().IsRegular() {
-				files = append(files, m)
-			}
 		}
 		if len(files) == 0 {
 			notes = append(notes, InputNote{Pos: lf.Pos, Path: exp, User: r.Name,
@@ -98,3 +87,28 @@ func reason(err error) string {
 	}
 	return err.Error()
 }
+
+// LocalFiles returns the pattern of a file <localfile> as the service
+// looks for it at now (home applied, strftime expanded) and the regular
+// files it matches.
+func LocalFiles(lf config.LocalFile, home string, now time.Time) (string, []string, error) {
+	p := lf.Location
+	if !filepath.IsAbs(p) && home != "" {
+		p = filepath.Join(home, p)
+	}
+	exp, err := tailer.ExpandPattern(p, now)
+	if err != nil {
+		return "", nil, err
+	}
+	matches, _ := filepath.Glob(exp)
+	var files []string
+	for _, m := range matches {
+		if fi, err := os.Stat(m); err == nil && fi.Mode().IsRegular() {
+			files = append(files, m)
+		}
+	}
+	return exp, files, nil
+}
+
+// WhyAbsent says why a pattern matches no file (see tailer.WhyAbsent).
+func WhyAbsent(pattern string) string { return tailer.WhyAbsent(pattern) }
