@@ -88,6 +88,8 @@ type Mailer struct {
 	// Owned by the consumer (Run).
 	groups  map[string]*batch
 	digests map[string]*digest
+	// capWarned is the hour whose spent budget was logged (warnCap).
+	capWarned time.Time
 	seq     uint64
 
 	// Owned by the sender.
