@@ -90,7 +90,7 @@ type Mailer struct {
 	digests map[string]*digest
 	// capWarned is the hour whose spent budget was logged (warnCap).
 	capWarned time.Time
-	seq     uint64
+	seq       uint64
 
 	// Owned by the sender.
 	retryAt    time.Time
