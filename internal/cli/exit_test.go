@@ -61,3 +61,36 @@ func TestSameErrorSameExitCode(t *testing.T) {
 		})
 	}
 }
+
+// TestChecksWriteNothing: `check -c` and `run -t` with a mail output create
+// nothing in the home (a check run as root must not create
+// queue/mail with an owner the service cannot write).
+func TestChecksWriteNothing(t *testing.T) {
+	home := t.TempDir()
+	if err := os.Mkdir(filepath.Join(home, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(home, "etc", "ossec.conf")
+	src := `<ossec_config><global><email_notification>yes</email_notification><email_to>a@example.com</email_to>
+<email_from>g@example.com</email_from><smtp_server>127.0.0.1</smtp_server></global></ossec_config>`
+	if err := os.WriteFile(conf, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"-c", conf}, {"-t", "-c", conf}} {
+		fn := Check
+		if args[0] == "-t" {
+			fn = Run
+		}
+		if code, _, stderr := run(t, fn, args, ""); code != ExitOK {
+			t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+		}
+	}
+	ents, _ := os.ReadDir(home)
+	if len(ents) != 1 {
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		t.Errorf("the checks created %v in the home", names)
+	}
+}

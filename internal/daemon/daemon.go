@@ -79,13 +79,18 @@ type filePos struct {
 }
 
 // Load reads the configuration and compiles its ruleset, returning every
-// error with its file:line:col. It is what `gossec run -t` checks.
+// error with its file:line:col. It is what `gossec run -t` and `gossec
+// check` check, and it writes nothing: the outputs it builds are not meant
+// to run (the mail output is given no spool folder, so a check run as
+// root cannot create HOME/queue/mail with an owner the service cannot
+// write).
 func Load(confPath, home string, warn func(xmlconf.Pos, string)) (*Loaded, []error) {
-	return load(confPath, home, warn, nil)
+	return load(confPath, home, warn, nil, true)
 }
 
-// load is Load with the logger the outputs report their failures to.
-func load(confPath, home string, warn func(xmlconf.Pos, string), log *slog.Logger) (*Loaded, []error) {
+// load is Load with the logger the outputs report their failures to; a
+// check builds outputs without their spools.
+func load(confPath, home string, warn func(xmlconf.Pos, string), log *slog.Logger, check bool) (*Loaded, []error) {
 	roots, err := xmlconf.ParseFile(confPath)
 	if err != nil {
 		return nil, []error{err}
@@ -104,7 +109,11 @@ func load(confPath, home string, warn func(xmlconf.Pos, string), log *slog.Logge
 		}
 		return nil, errs
 	}
-	outs, errs := loadOutputs(roots, home, log)
+	outHome := home
+	if check {
+		outHome = ""
+	}
+	outs, errs := loadOutputs(roots, outHome, log)
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -125,7 +134,7 @@ func Run(ctx context.Context, opt Options) error {
 	opt.defaults()
 	log := opt.Logger
 	warn := func(p xmlconf.Pos, m string) { log.Warn(m, "at", p.String()) }
-	ld, errs := load(opt.ConfigPath, opt.Home, warn, log)
+	ld, errs := load(opt.ConfigPath, opt.Home, warn, log, false)
 	if len(errs) > 0 {
 		for _, e := range errs {
 			log.Error("load", "error", e)

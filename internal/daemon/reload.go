@@ -28,7 +28,7 @@ import (
 //     and stopped, outputs, and the settings that need a restart.
 func (d *daemon) reload(ctx context.Context) {
 	warn := func(p xmlconf.Pos, m string) { d.log.Warn(m, "at", p.String()) }
-	ld, errs := load(d.opt.ConfigPath, d.opt.Home, warn, d.log)
+	ld, errs := load(d.opt.ConfigPath, d.opt.Home, warn, d.log, false)
 	if len(errs) > 0 {
 		for _, e := range errs {
 			d.log.Error("reload failed, keeping the running configuration and ruleset", "error", e)
