@@ -21,8 +21,10 @@ var allowed = map[string][]string{
 	"internal/rulesettest": {"internal/logtest"},
 	"internal/logformat":   {"internal/auditlog", "internal/osregex", "internal/jsonstr"},
 	"internal/auditlog":    {"internal/jsonstr"},
-	"internal/tailer":      {"internal/positions"},
-	"outputs/alertfile":    {"internal/alert"},
+	// tailer -> ratelog: a file that cannot be opened is retried every
+	// scan; its errors are rate-limited.
+	"internal/tailer":   {"internal/positions", "internal/ratelog"},
+	"outputs/alertfile": {"internal/alert"},
 	// internal/ratelog: rate-limited logging of output failures and drops,
 	// of the daemon's write outages and of the intake's floods (refusals at
 	// the cap, idle closes, oversize messages): one implementation.

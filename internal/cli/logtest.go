@@ -74,7 +74,7 @@ func logtestJSON(an *engine.Analyzer, s Streams) int {
 }
 
 func logtestText(an *engine.Analyzer, s Streams, verbose, checkLast bool, exp logtest.Expectation) int {
-	logtest.Banner(s.Err, Version)
+	logtest.Banner(s.Err, "gossec-logtest", Version)
 	var last logtest.Output
 	tr := &traceCollector{}
 	err := eachLine(s.In, func(line string) {

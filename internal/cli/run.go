@@ -26,6 +26,7 @@ func Run(args []string, s Streams) int {
 	c.register(fs)
 	test := fs.Bool("t", false, "test the configuration and ruleset, then exit (for ExecStartPre)")
 	metrics := fs.String("metrics", "", "serve counters in Prometheus format at http://ADDR/metrics (e.g. 127.0.0.1:9464)")
+	userName := fs.String("user", "", "with -t: judge the <localfile> files' access for this account (default: gossec when run as root and it exists, else the current user)")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
@@ -41,19 +42,21 @@ func Run(args []string, s Streams) int {
 	}
 	c.defaultHome()
 	if *test {
-		return testConfig(c, s)
+		return testConfig(c, s, *userName)
 	}
-	log, loud, closeLog, err := serviceLogger(c.home, s.Err)
+	journal := underSystemd(os.Getenv)
+	log, loud, closeLog, err := serviceLogger(c.home, s.Err, journal)
 	if err != nil {
 		fmt.Fprintf(s.Err, "gossec run: %v\n", err)
 		return ExitFailure
 	}
 	defer closeLog()
-	// Until the service runs, warnings and errors also go to stderr (the
-	// journal under systemd): a start that fails must say why where the
-	// operator looks. Once running, gossec.log alone has them.
+	// Started by hand with stderr redirected, warnings and errors also go
+	// to stderr until the service runs: a start that fails must say why
+	// where the operator looks. Under systemd they always do (the
+	// journal), as on a terminal.
 	notify := func(state string) {
-		if state == "READY=1" {
+		if state == "READY=1" && !journal {
 			loud.Store(false)
 		}
 		sdNotify(state)
@@ -77,22 +80,23 @@ func Run(args []string, s Streams) int {
 		MetricsAddr: *metrics,
 	})
 	switch {
+	case errors.Is(err, daemon.ErrRulesetLoad):
+		return ExitRulesetError
 	case errors.Is(err, daemon.ErrLoad):
 		return ExitConfigError
 	case err != nil:
 		loud.Store(true) // a fatal error is always on stderr too
-		log.Error("gossec stopped", "error", err)
+		log.Error(daemon.MsgStopped, "error", err)
 		return ExitFailure
 	}
-	log.Info("gossec stopped")
+	log.Info(daemon.MsgStopped)
 	return ExitOK
 }
 
-func testConfig(c commonFlags, s Streams) int {
-	ld, errs := daemon.Load(c.conf, c.home, warnTo(s.Err))
-	if len(errs) > 0 {
-		printErrors(s.Err, errs)
-		return ExitConfigError
+func testConfig(c commonFlags, s Streams, userName string) int {
+	ld, code := loadService(c, s, warnTo(s.Err), false, userName)
+	if code != ExitOK {
+		return code
 	}
 	// The positions file is not configuration, but a service that cannot
 	// read it does not start, and a corrupt one changes where files are
@@ -110,10 +114,18 @@ func testConfig(c commonFlags, s Streams) int {
 	return ExitOK
 }
 
-// serviceLogger logs to HOME/logs/gossec.log, and to stderr when stderr is
-// a terminal. When it is not (systemd), warnings and errors still go to
-// stderr while loud is set.
-func serviceLogger(home string, stderr io.Writer) (*slog.Logger, *atomic.Bool, func(), error) {
+// underSystemd says whether systemd started us with stderr to the journal:
+// JOURNAL_STREAM is set for a unit whose stderr is the journal,
+// INVOCATION_ID for any unit.
+func underSystemd(getenv func(string) string) bool {
+	return getenv("JOURNAL_STREAM") != "" || getenv("INVOCATION_ID") != ""
+}
+
+// serviceLogger logs to HOME/logs/gossec.log, and everything to stderr
+// too when stderr is a terminal. When it is not, warnings and errors go
+// to stderr while loud is set, and under systemd (journal) so do the
+// lifecycle lines (start summary, reload, stop).
+func serviceLogger(home string, stderr io.Writer, journal bool) (*slog.Logger, *atomic.Bool, func(), error) {
 	loud := &atomic.Bool{}
 	loud.Store(true)
 	dir := filepath.Join(home, "logs")
@@ -128,27 +140,47 @@ func serviceLogger(home string, stderr io.Writer) (*slog.Logger, *atomic.Bool, f
 		return slog.New(slog.NewTextHandler(io.MultiWriter(f, stderr), nil)), loud, func() { f.Close() }, nil
 	}
 	h := &teeHandler{
-		main: slog.NewTextHandler(f, nil),
-		err:  slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}),
-		loud: loud,
+		main:      slog.NewTextHandler(f, nil),
+		err:       slog.NewTextHandler(stderr, nil),
+		loud:      loud,
+		lifecycle: journal,
 	}
 	return slog.New(h), loud, func() { f.Close() }, nil
 }
 
 // teeHandler writes every record to main, and warnings and errors to err
-// too while loud is set.
+// too while loud is set, and the lifecycle lines when lifecycle is set.
 type teeHandler struct {
 	main, err slog.Handler
 	loud      *atomic.Bool
+	lifecycle bool
 }
 
 func (h *teeHandler) Enabled(ctx context.Context, l slog.Level) bool {
-	return h.main.Enabled(ctx, l) || h.loud.Load() && h.err.Enabled(ctx, l)
+	return h.main.Enabled(ctx, l) || h.loud.Load() && l >= slog.LevelWarn
+}
+
+// toErr says whether r also goes to stderr.
+func (h *teeHandler) toErr(r slog.Record) bool {
+	if !h.loud.Load() {
+		return false
+	}
+	if r.Level >= slog.LevelWarn {
+		return true
+	}
+	if !h.lifecycle {
+		return false
+	}
+	switch r.Message {
+	case daemon.MsgRunning, daemon.MsgReloaded, daemon.MsgStopped:
+		return true
+	}
+	return false
 }
 
 func (h *teeHandler) Handle(ctx context.Context, r slog.Record) error {
 	err := h.main.Handle(ctx, r)
-	if h.loud.Load() && h.err.Enabled(ctx, r.Level) {
+	if h.toErr(r) {
 		if e := h.err.Handle(ctx, r.Clone()); err == nil {
 			err = e
 		}
@@ -157,11 +189,11 @@ func (h *teeHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h *teeHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return &teeHandler{main: h.main.WithAttrs(as), err: h.err.WithAttrs(as), loud: h.loud}
+	return &teeHandler{main: h.main.WithAttrs(as), err: h.err.WithAttrs(as), loud: h.loud, lifecycle: h.lifecycle}
 }
 
 func (h *teeHandler) WithGroup(name string) slog.Handler {
-	return &teeHandler{main: h.main.WithGroup(name), err: h.err.WithGroup(name), loud: h.loud}
+	return &teeHandler{main: h.main.WithGroup(name), err: h.err.WithGroup(name), loud: h.loud, lifecycle: h.lifecycle}
 }
 
 func isTerminal(w io.Writer) bool {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gossec/gossec/internal/daemon"
 )
 
 // TestServiceLoggerStartupToStderr: with stderr not a terminal (systemd),
@@ -14,7 +16,7 @@ import (
 func TestServiceLoggerStartupToStderr(t *testing.T) {
 	home := t.TempDir()
 	var stderr bytes.Buffer
-	log, loud, closeLog, err := serviceLogger(home, &stderr)
+	log, loud, closeLog, err := serviceLogger(home, &stderr, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,6 +46,63 @@ func TestServiceLoggerStartupToStderr(t *testing.T) {
 	} {
 		if got := strings.Contains(c.text, c.msg); got != c.want {
 			t.Errorf("%s has %q: %v, want %v:\n%s", c.where, c.msg, got, c.want, c.text)
+		}
+	}
+}
+
+// TestServiceLoggerJournal: under systemd (journal) warnings and errors
+// reach stderr while the service runs too, with the start summary, reload
+// and stop lines, but not the other info lines.
+func TestServiceLoggerJournal(t *testing.T) {
+	tests := []struct {
+		name    string
+		journal bool
+		want    map[string]bool
+	}{
+		{"journal", true, map[string]bool{
+			"starting warn": true, daemon.MsgRunning: true, "running warn": true,
+			"other info": false, daemon.MsgReloaded: true, daemon.MsgStopped: true}},
+		{"redirected by hand", false, map[string]bool{
+			"starting warn": true, daemon.MsgRunning: false, "running warn": false,
+			"other info": false, daemon.MsgReloaded: false, daemon.MsgStopped: false}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			log, loud, closeLog, err := serviceLogger(t.TempDir(), &stderr, tc.journal)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer closeLog()
+			log.Warn("starting warn")
+			if !tc.journal {
+				loud.Store(false) // what READY=1 does off systemd
+			}
+			log.Info(daemon.MsgRunning, "inputs", 2)
+			log.Warn("running warn")
+			log.Info("other info")
+			log.Info(daemon.MsgReloaded)
+			log.Info(daemon.MsgStopped)
+			for msg, want := range tc.want {
+				if got := strings.Contains(stderr.String(), msg); got != want {
+					t.Errorf("stderr has %q: %v, want %v:\n%s", msg, got, want, stderr.String())
+				}
+			}
+		})
+	}
+}
+
+func TestUnderSystemd(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want bool
+	}{
+		{map[string]string{}, false},
+		{map[string]string{"JOURNAL_STREAM": "8:12345"}, true},
+		{map[string]string{"INVOCATION_ID": "abc"}, true},
+	} {
+		if got := underSystemd(func(k string) string { return tc.env[k] }); got != tc.want {
+			t.Errorf("underSystemd(%v) = %v", tc.env, got)
 		}
 	}
 }

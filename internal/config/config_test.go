@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -167,5 +168,46 @@ func TestLocalFileErrors(t *testing.T) {
 		if !strings.Contains(errs[i].Error(), line) {
 			t.Errorf("error %d %q, want line %s", i, errs[i], line)
 		}
+	}
+}
+
+// TestDirPatternMatchesNothing: a <rule_dir>/<decoder_dir> whose pattern
+// matches no file of the folder is a warning naming the folder, the
+// pattern and the entry's position; one that matches is not.
+func TestDirPatternMatchesNothing(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   []string
+		pattern string
+		warn    bool
+	}{
+		{"matches", []string{"a.xml"}, ".xml$", false},
+		{"typo in pattern", []string{"a.xml"}, ".xlm$", true},
+		{"empty folder", nil, ".xml$", true},
+		{"only other files", []string{"a.xml.bak", "README"}, ".xml$", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range tc.files {
+				if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rs := Ruleset{Dialect: Wazuh, RuleDirs: []DirEntry{{Path: dir, Pattern: tc.pattern, Pos: xmlconf.Pos{File: "c.conf", Line: 7}}}}
+			f, errs := rs.Resolve("")
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			if got := len(f.Warnings) > 0; got != tc.warn {
+				t.Fatalf("warnings %v, want a warning: %v", f.Warnings, tc.warn)
+			}
+			if tc.warn {
+				w := f.Warnings[0]
+				if w.Pos.Line != 7 || !strings.Contains(w.Msg, dir) || !strings.Contains(w.Msg, tc.pattern) {
+					t.Errorf("warning %+v does not name the entry, folder and pattern", w)
+				}
+			}
+		})
 	}
 }

@@ -6,5 +6,8 @@
 // It resolves the ordered list of decoder and rule files (wazuh-engine.md
 // §9.1) but starts nothing and compiles no rule.
 //
+// Resolve also returns warnings (Files.Warnings): a <decoder_dir> or
+// <rule_dir> whose pattern matches no file of its folder.
+//
 // Imports: internal/xmlconf, internal/osregex.
 package config

@@ -16,6 +16,16 @@ type Files struct {
 	Decoders []string
 	Rules    []string
 	Lists    map[string]string // list name as written -> file to read
+	// Warnings are what resolving found suspicious but not wrong: a
+	// <decoder_dir>/<rule_dir> whose pattern matches no file (a typo in
+	// the pattern or the folder silently loads nothing).
+	Warnings []Warning
+}
+
+// Warning is a load warning with the position of the entry it is about.
+type Warning struct {
+	Pos xmlconf.Pos
+	Msg string
 }
 
 // Resolve finds the decoder, rule and list files of the ruleset, relative
@@ -35,12 +45,14 @@ func (rs *Ruleset) Resolve(home string) (*Files, []error) {
 	for _, l := range rs.Lists {
 		f.Lists[l] = r.abs(l)
 	}
+	f.Warnings = r.warns
 	return f, r.errs
 }
 
 type resolver struct {
-	home string
-	errs []error
+	home  string
+	errs  []error
+	warns []Warning
 }
 
 func (r *resolver) abs(p string) string {
@@ -72,6 +84,9 @@ func (r *resolver) dirFiles(d DirEntry, exclude []string) []string {
 			continue
 		}
 		out = append(out, p)
+	}
+	if len(out) == 0 {
+		r.warns = append(r.warns, Warning{Pos: d.Pos, Msg: fmt.Sprintf("no file in %s matches pattern \"%s\": nothing loaded from it", dir, d.Pattern)})
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gossec/gossec/internal/config"
@@ -38,8 +39,31 @@ type Options struct {
 }
 
 // ErrLoad is returned when the configuration or ruleset cannot be loaded
-// at start.
-var ErrLoad = errors.New("configuration or ruleset failed to load")
+// at start; ErrRulesetLoad (which is also ErrLoad) when the configuration
+// was read and the ruleset failed to compile.
+var (
+	ErrLoad        = errors.New("configuration or ruleset failed to load")
+	ErrRulesetLoad = fmt.Errorf("%w: ruleset", ErrLoad)
+)
+
+// RulesetError is a load error of the ruleset (decoders, rules, lists) as
+// opposed to the configuration: the commands exit with one code per kind.
+// Its text is the wrapped error's (file:line:col: message).
+type RulesetError struct{ Err error }
+
+func (e *RulesetError) Error() string { return e.Err.Error() }
+func (e *RulesetError) Unwrap() error { return e.Err }
+
+// IsRulesetError says whether any of errs is a RulesetError.
+func IsRulesetError(errs []error) bool {
+	for _, e := range errs {
+		var re *RulesetError
+		if errors.As(e, &re) {
+			return true
+		}
+	}
+	return false
+}
 
 // item is one event on its way to the analyzer.
 type item struct {
@@ -55,13 +79,18 @@ type filePos struct {
 }
 
 // Load reads the configuration and compiles its ruleset, returning every
-// error with its file:line:col. It is what `gossec run -t` checks.
+// error with its file:line:col. It is what `gossec run -t` and `gossec
+// check` check, and it writes nothing: the outputs it builds are not meant
+// to run (the mail output is given no spool folder, so a check run as
+// root cannot create HOME/queue/mail with an owner the service cannot
+// write).
 func Load(confPath, home string, warn func(xmlconf.Pos, string)) (*Loaded, []error) {
-	return load(confPath, home, warn, nil)
+	return load(confPath, home, warn, nil, true)
 }
 
-// load is Load with the logger the outputs report their failures to.
-func load(confPath, home string, warn func(xmlconf.Pos, string), log *slog.Logger) (*Loaded, []error) {
+// load is Load with the logger the outputs report their failures to; a
+// check builds outputs without their spools.
+func load(confPath, home string, warn func(xmlconf.Pos, string), log *slog.Logger, check bool) (*Loaded, []error) {
 	roots, err := xmlconf.ParseFile(confPath)
 	if err != nil {
 		return nil, []error{err}
@@ -75,9 +104,16 @@ func load(confPath, home string, warn func(xmlconf.Pos, string), log *slog.Logge
 	}
 	rs, errs := engine.Load(cfg, engine.LoadOptions{Home: home, Warn: warn})
 	if len(errs) > 0 {
+		for i, e := range errs {
+			errs[i] = &RulesetError{Err: e}
+		}
 		return nil, errs
 	}
-	outs, errs := loadOutputs(roots, home, log)
+	outHome := home
+	if check {
+		outHome = ""
+	}
+	outs, errs := loadOutputs(roots, outHome, log)
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -98,10 +134,13 @@ func Run(ctx context.Context, opt Options) error {
 	opt.defaults()
 	log := opt.Logger
 	warn := func(p xmlconf.Pos, m string) { log.Warn(m, "at", p.String()) }
-	ld, errs := load(opt.ConfigPath, opt.Home, warn, log)
+	ld, errs := load(opt.ConfigPath, opt.Home, warn, log, false)
 	if len(errs) > 0 {
 		for _, e := range errs {
 			log.Error("load", "error", e)
+		}
+		if IsRulesetError(errs) {
+			return fmt.Errorf("%w: %d errors", ErrRulesetLoad, len(errs))
 		}
 		return fmt.Errorf("%w: %d errors", ErrLoad, len(errs))
 	}
@@ -202,6 +241,41 @@ func newDaemon(opt Options, cfg *config.Config, rs *engine.Ruleset) (*daemon, er
 	return d, nil
 }
 
+// Lifecycle messages: the start summary, a reload's result and the stop.
+// The command line shows them on stderr beside warnings and errors
+// (internal/cli), so they are named here once.
+const (
+	MsgRunning  = "gossec running"
+	MsgReloaded = "configuration and ruleset reloaded"
+	MsgStopped  = "gossec stopped"
+)
+
+// logStart writes the start summary: what is read, with which ruleset,
+// and where alerts go.
+func (d *daemon) logStart() {
+	var ins []string
+	for _, in := range d.inputs {
+		ins = append(ins, in.name)
+	}
+	outs := []string{}
+	if d.cfg.Global.AlertsLog {
+		outs = append(outs, "logs/alerts/alerts.log")
+	}
+	if d.cfg.Global.JSONOut {
+		outs = append(outs, "logs/alerts/alerts.json")
+	}
+	if d.outs != nil {
+		outs = append(outs, d.outs.describe()...)
+	}
+	d.log.Info(MsgRunning, "home", d.opt.Home,
+		"inputs", len(d.inputs), "input_list", strings.Join(ins, "; "),
+		"decoders", len(d.an.rs.Decoders.Names()), "rules", len(d.an.rs.Rules.IDs()),
+		"outputs", strings.Join(outs, "; "))
+	if len(d.inputs) == 0 {
+		d.log.Warn("no inputs configured: add <localfile> or <remote> sections; nothing will be analysed")
+	}
+}
+
 func (d *daemon) close() {
 	d.an.rl.Close() // the pending summaries of an outage that did not end
 	if err := d.out.Close(); err != nil {
@@ -225,7 +299,7 @@ func (d *daemon) loop(ctx context.Context) error {
 		d.inputs = append(d.inputs, d.start(ctx, s))
 	}
 	d.opt.Notify("READY=1")
-	d.log.Info("gossec running", "inputs", len(d.inputs), "rules", len(d.an.rs.Rules.IDs()))
+	d.logStart()
 	tick := time.NewTicker(d.opt.CommitInterval)
 	defer tick.Stop()
 	lastPrune := time.Time{}

@@ -56,7 +56,19 @@
 // send to one bounded queue that the analyzer goroutine (loop) reads, and
 // the analyzer keeps reading while it waits for an input to stop.
 //
+// Load marks ruleset errors (RulesetError) apart from configuration
+// errors, so the commands exit with one code per kind; Run returns
+// ErrRulesetLoad or ErrLoad. CheckInputFiles (for `run -t` and `check`)
+// looks for each <localfile>'s files as the tailer would and judges
+// whether an account (Reader: the service user or the current one) can
+// read them, by opening them for the current user and by the permission
+// bits of every folder on the way for another. The start summary
+// (MsgRunning: inputs, decoders, rules, outputs), MsgReloaded and
+// MsgStopped are the lifecycle lines the command line also shows on
+// stderr under systemd.
+//
 // Imports: internal/engine, internal/config, internal/tailer,
 // internal/positions, internal/logformat, internal/remote,
-// outputs/alertfile, internal/alert, internal/xmlconf.
+// outputs/alertfile, internal/alert, internal/xmlconf, internal/osregex,
+// outputs/email, outputs/syslog, internal/ratelog.
 package daemon

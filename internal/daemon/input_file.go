@@ -180,3 +180,9 @@ func framerOptions(lf config.LocalFile, onError func(error), onNUL func(*logform
 	}
 	return o
 }
+
+// FramerOptions are the logformat options of a <localfile> as the service
+// uses them (multi-line settings, labels), for tools that replay its files.
+func FramerOptions(lf config.LocalFile) logformat.Options {
+	return framerOptions(lf, nil, nil)
+}

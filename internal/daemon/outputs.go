@@ -237,6 +237,24 @@ func (o *outputs) apply(next *outputs, log *slog.Logger) []string {
 	return changes
 }
 
+// describe names the running outputs for the start summary.
+func (o *outputs) describe() []string {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	var out []string
+	for _, s := range o.syslogs {
+		out = append(out, "syslog "+s.Addr())
+	}
+	for _, m := range o.mailers {
+		n := len(m.cfg.To)
+		for _, g := range m.cfg.Granular {
+			n += len(g.To)
+		}
+		out = append(out, fmt.Sprintf("email via %s:%d (%d recipients, max %d/hour)", m.cfg.SMTPServer, m.cfg.Port, n, m.cfg.MaxPerHour))
+	}
+	return out
+}
+
 func mailKeys(ms []*mailOut) string {
 	var b strings.Builder
 	for _, m := range ms {

@@ -28,7 +28,7 @@ import (
 //     and stopped, outputs, and the settings that need a restart.
 func (d *daemon) reload(ctx context.Context) {
 	warn := func(p xmlconf.Pos, m string) { d.log.Warn(m, "at", p.String()) }
-	ld, errs := load(d.opt.ConfigPath, d.opt.Home, warn, d.log)
+	ld, errs := load(d.opt.ConfigPath, d.opt.Home, warn, d.log, false)
 	if len(errs) > 0 {
 		for _, e := range errs {
 			d.log.Error("reload failed, keeping the running configuration and ruleset", "error", e)
@@ -80,7 +80,7 @@ func (d *daemon) reload(ctx context.Context) {
 	for _, r := range restart {
 		d.log.Warn("reload: setting not applied, it needs a restart", "setting", r)
 	}
-	d.log.Info("configuration and ruleset reloaded",
+	d.log.Info(MsgReloaded,
 		"rules", len(ld.Ruleset.Rules.IDs()), "rules_added", added, "rules_removed", removed,
 		"decoders", len(ld.Ruleset.Decoders.Names()), "decoders_before", len(old.Decoders.Names()),
 		"inputs_kept", len(kept), "inputs_stopped", len(stop), "inputs_started", len(start),

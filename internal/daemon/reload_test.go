@@ -38,7 +38,7 @@ func newTestDaemon(t *testing.T, conf string) *testDaemon {
 	opt := Options{ConfigPath: filepath.Join(home, "etc", "ossec.conf"), Home: home,
 		Logger: slog.New(slog.NewTextHandler(td.log, nil))}
 	opt.defaults()
-	ld, errs := Load(opt.ConfigPath, home, nil)
+	ld, errs := load(opt.ConfigPath, home, nil, nil, false) // as Run: outputs with their spools
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

@@ -56,6 +56,11 @@ func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	if opt.Warn != nil {
+		for _, w := range files.Warnings {
+			opt.Warn(w.Pos, w.Msg)
+		}
+	}
 	eng := cfg.Ruleset.Engine
 	if opt.Engine.Product != config.AnyProduct {
 		eng = opt.Engine

@@ -49,9 +49,11 @@ var (
 )
 
 // Banner writes the two lines wazuh-logtest prints at startup (on stderr
-// in the real tool), e.g. version "v4.9.2".
-func Banner(w io.Writer, version string) error {
-	_, err := io.WriteString(w, "Starting wazuh-logtest "+version+"\nType one log per line\n")
+// in the real tool) in its layout, naming tool and version ("gossec-logtest",
+// "0.1.0"): scripts that skip the banner keep working, and the operator
+// sees which program answers.
+func Banner(w io.Writer, tool, version string) error {
+	_, err := io.WriteString(w, "Starting "+tool+" "+version+"\nType one log per line\n")
 	return err
 }
 

@@ -143,7 +143,7 @@ func TestWriteErrors(t *testing.T) {
 
 func TestBanner(t *testing.T) {
 	var b bytes.Buffer
-	if err := Banner(&b, "v4.9.2"); err != nil {
+	if err := Banner(&b, "wazuh-logtest", "v4.9.2"); err != nil {
 		t.Fatal(err)
 	}
 	if err := Prompt(&b); err != nil {

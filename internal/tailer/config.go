@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gossec/gossec/internal/positions"
+	"github.com/gossec/gossec/internal/ratelog"
 )
 
 // FileID identifies a file by device and inode.
@@ -56,6 +57,10 @@ type Config struct {
 	Clock func() time.Time
 	// Logger receives rotations, truncations and errors; nil discards.
 	Logger *slog.Logger
+	// ErrorInterval is how often a file that keeps failing to open
+	// (permission denied) is logged again: the first failure at once,
+	// then one summary per interval while it lasts (default one minute).
+	ErrorInterval time.Duration
 }
 
 func (c *Config) setDefaults() {
@@ -73,6 +78,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if c.ErrorInterval <= 0 {
+		c.ErrorInterval = ratelog.DefaultInterval
 	}
 }
 
@@ -98,4 +106,11 @@ func compilePatterns(c *Config) error {
 		}
 	}
 	return nil
+}
+
+// ExpandPattern is a location pattern as the next scan uses it at now:
+// strftime conversions expanded, glob characters left. Checks use it to
+// look for the files a scan would find.
+func ExpandPattern(raw string, now time.Time) (string, error) {
+	return strftime(raw, now)
 }

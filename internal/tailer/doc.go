@@ -99,6 +99,16 @@
 // Lines processed but not committed when the process dies are read again:
 // a crash repeats at most the caller's commit window.
 //
+// # Missing and unreadable files
+//
+// A pattern that matches no file at Run's first scan is one WARN with the
+// reason its folder gives (WhyAbsent), and its first file one INFO when it
+// appears; scans in between say nothing. A matched file that cannot be
+// opened (permission denied) is retried every scan and logged through
+// internal/ratelog: the first failure at once, then one summary per
+// ErrorInterval (a minute) while it lasts, and "file readable again" when
+// it opens.
+//
 // # Limits
 //
 // A file created and renamed out of the patterns (or deleted) before any
@@ -109,5 +119,5 @@
 // counted. Bytes are passed through untouched: invalid UTF-8 and NUL bytes
 // are not an error.
 //
-// Imports: internal/positions and fsnotify.
+// Imports: internal/positions, internal/ratelog and fsnotify.
 package tailer

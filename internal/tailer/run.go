@@ -2,6 +2,8 @@ package tailer
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/gossec/gossec/internal/positions"
+	"github.com/gossec/gossec/internal/ratelog"
 )
 
 // finished is what is remembered of a file that stopped being followed, so
@@ -54,24 +57,33 @@ type run struct {
 	// drops are files that left the patterns and were read to their end:
 	// their stored entry is dropped once the caller committed that end.
 	drops map[FileID]finished
+	// absent are the patterns that matched no file at the first scan
+	// (warned once), until a file appears (said once).
+	absent map[string]bool
+	// openErrs rate-limits the open errors of files the patterns match
+	// but that cannot be read (key: path): they are retried every scan.
+	openErrs *ratelog.Logger
 }
 
 func newRun(t *Tailer, out chan<- Line) *run {
 	return &run{
 		t: t, cfg: &t.cfg, out: out,
-		exited:  make(chan *follower),
-		lastAt:  map[string]*follower{},
-		current: map[string]*follower{},
-		done:    map[FileID]finished{},
-		watched: map[string]bool{},
-		fresh:   map[string]bool{},
-		drops:   map[FileID]finished{},
+		exited:   make(chan *follower),
+		lastAt:   map[string]*follower{},
+		current:  map[string]*follower{},
+		done:     map[FileID]finished{},
+		watched:  map[string]bool{},
+		fresh:    map[string]bool{},
+		drops:    map[FileID]finished{},
+		absent:   map[string]bool{},
+		openErrs: ratelog.New(t.log, t.cfg.ErrorInterval, nil),
 	}
 }
 
 // loop scans on every tick and on directory events until ctx is done.
 func (r *run) loop(ctx context.Context) {
 	r.ctx = ctx
+	defer r.openErrs.Close()
 	r.startWatcher()
 	if r.watcher != nil {
 		defer r.watcher.Close()
@@ -152,6 +164,7 @@ type candidate struct {
 // ones, and wakes every file goroutine.
 func (r *run) scan(initial bool) {
 	found, dirs := r.expand()
+	r.noteAbsent(found, initial)
 	if initial {
 		r.markPatterns()
 		r.findRotated(found)
@@ -332,9 +345,16 @@ func (r *run) startChain(cs []candidate, initial bool) {
 func (r *run) start(c candidate, initial bool, waits []<-chan struct{}) *follower {
 	f, err := openFollower(r, c)
 	if err != nil {
+		// Retried every scan: the first failure is logged at once, the
+		// next ones in one summary a minute while they last.
 		r.t.total.errors.Add(1)
-		r.t.log.Warn("cannot follow file", "path", c.path, "err", err)
+		if !r.openErrs.Again(c.path) {
+			r.openErrs.Log(slog.LevelWarn, c.path, "cannot follow file", "path", c.path, "err", err)
+		}
 		return nil
+	}
+	if n := r.openErrs.Resolve(c.path); n > 0 {
+		r.t.log.Info("file readable again", "path", c.path, "failures", n)
 	}
 	if f == nil {
 		return nil // replaced between the scan and the open: next scan
@@ -475,6 +495,73 @@ func (r *run) watchDirs(dirs []string) {
 			r.watched[d] = true
 		}
 	}
+}
+
+// noteAbsent warns once about each pattern that matches no file at the
+// first scan, with the reason its folder gives, and says once when a file
+// appears for it. A pattern that matched before and matches nothing for a
+// moment (between a rotation's rename and create) is not reported.
+func (r *run) noteAbsent(found map[FileID]candidate, initial bool) {
+	matched := map[string]bool{}
+	for _, c := range found {
+		matched[c.pattern] = true
+	}
+	for _, raw := range r.cfg.Patterns {
+		switch {
+		case initial && !matched[raw]:
+			r.absent[raw] = true
+			exp, _ := strftime(raw, r.cfg.Clock())
+			r.t.log.Warn("no file to follow yet, waiting for it to appear", "pattern", exp, "reason", whyAbsent(exp))
+		case r.absent[raw] && matched[raw]:
+			delete(r.absent, raw)
+			var paths []string
+			for _, c := range found {
+				if c.pattern == raw {
+					paths = append(paths, c.path)
+				}
+			}
+			sort.Strings(paths)
+			r.t.log.Info("file appeared, following it", "pattern", raw, "path", strings.Join(paths, ","))
+		}
+	}
+}
+
+// WhyAbsent says why a pattern (strftime expanded) matches no regular
+// file: the error of its nearest folder, or that nothing matches.
+func WhyAbsent(pattern string) string { return whyAbsent(pattern) }
+
+func whyAbsent(p string) string {
+	if !hasMeta(p) {
+		fi, err := os.Stat(p)
+		switch {
+		case err != nil:
+			return pathErr(err)
+		case !fi.Mode().IsRegular():
+			return "not a regular file (" + fi.Mode().Type().String() + ")"
+		}
+		return "excluded or unreadable"
+	}
+	dir := filepath.Dir(p)
+	for hasMeta(dir) {
+		dir = filepath.Dir(dir)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return "folder " + dir + ": " + pathErr(err)
+	}
+	if _, err := os.ReadDir(dir); err != nil {
+		return "folder " + dir + ": " + pathErr(err)
+	}
+	return "no file matches"
+}
+
+// pathErr is an *os.PathError's reason without the path, which the
+// caller names already.
+func pathErr(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 func hasMeta(p string) bool { return strings.ContainsAny(p, `*?[\`) }

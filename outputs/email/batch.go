@@ -142,6 +142,7 @@ func (m *Mailer) compose(b *batch, now time.Time) *outMsg {
 // hold adds a batch that found the hour's budget spent to the digest of
 // its recipient set. Beyond DigestMaxBytes alerts are only counted.
 func (m *Mailer) hold(b *batch, now time.Time) {
+	m.warnCap(b, now)
 	key := strconv.Itoa(int(b.format)) + ":" + b.rcpts.key
 	d := m.digests[key]
 	if d == nil {
@@ -169,6 +170,30 @@ func (m *Mailer) hold(b *batch, now time.Time) {
 		}
 		d.entries = append(d.entries, e)
 		d.size += len(e)
+	}
+}
+
+// warnCap says, once per hour, that email_maxperhour is spent and what
+// it holds back, then counts the held alerts into a summary a minute
+// (ratelog): without it an urgent alert waits for the next-hour digest
+// and nobody knows why.
+func (m *Mailer) warnCap(b *batch, now time.Time) {
+	top := b.sections[0]
+	for _, s := range b.sections {
+		if s.Level > top.Level {
+			top = s
+		}
+	}
+	args := []any{"email_maxperhour", m.cfg.MaxPerHour, "until", hourOf(now).Add(time.Hour).Format("15:04"),
+		"to", strings.Join(b.rcpts.addrs, ","), "alerts", len(b.sections), "rule", top.RuleID, "level", top.Level}
+	if h := hourOf(now); !h.Equal(m.capWarned) {
+		m.capWarned = h
+		m.rl.Resolve("held") // a new hour: a new episode
+		m.log.Warn("email_maxperhour reached: alerts are held for one digest when the hour turns", args...)
+		return
+	}
+	if !m.rl.Again("held") {
+		m.rl.Log(slog.LevelWarn, "held", "alert held for the next-hour digest by email_maxperhour", args...)
 	}
 }
 

@@ -15,7 +15,10 @@
 //     one digest with a size cap and an "N more not shown" line. The
 //     hour's count is saved (HOME/queue/mail/budget), so a restart within
 //     the hour does not reset it, and mails spooled at shutdown before
-//     they were charged take their share when they are resent.
+//     they were charged take their share when they are resent. The first
+//     alert held in an hour is a WARN ("email_maxperhour reached", with
+//     the cap, the hour it ends, the recipients, rule and level held); the
+//     next ones are one rate-limited line a minute with a count.
 //   - Delivery: github.com/wneessen/go-mail (STARTTLS or implicit TLS,
 //     AUTH PLAIN/LOGIN). Send never blocks: it puts the alert in a
 //     bounded queue (1,024; a full queue drops and counts it). Run's

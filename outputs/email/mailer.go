@@ -84,7 +84,9 @@ type Mailer struct {
 	// Owned by the consumer (Run).
 	groups  map[string]*batch
 	digests map[string]*digest
-	seq     uint64
+	// capWarned is the hour whose spent budget was logged (warnCap).
+	capWarned time.Time
+	seq       uint64
 
 	// Owned by the sender.
 	retryAt    time.Time
