@@ -33,6 +33,14 @@
 // gossec.state; gossec_regex_cut_total{kind,name} in /metrics), and logged
 // at most once a minute per rule or decoder, with the pattern.
 //
+// Counters (stats.go) go to HOME/var/run/gossec.state and, with --metrics
+// ADDR, to http://ADDR/metrics in the Prometheus text format (version
+// 0.0.4): every counter is gossec_NAME_total of type counter, levels that go
+// down (mail_pending) are gauges without the suffix, and label values (file
+// paths, rule and decoder names) are written with the format's own three
+// escapes as UTF-8, so that `promtool check metrics` passes them
+// (internal/itest/metrics_promtool_test.go).
+//
 // Goroutines: Run owns all of them and returns only after every one has
 // stopped. Inputs live across reloads, each with its own context; they all
 // send to one bounded queue that the analyzer goroutine (loop) reads, and
