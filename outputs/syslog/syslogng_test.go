@@ -94,15 +94,40 @@ filter f_cef { message("^CEF:0\\|") or (program("^CEF$") and message("^0\\|")); 
 log { %[2]s filter(f_cef); parser { csv-parser(columns("cef.version", "cef.vendor", "cef.product", "cef.dversion", "cef.sig", "cef.name", "cef.severity", "cef.ext") delimiters("|") quote-pairs("") dialect(escape-backslash) flags(greedy, drop-invalid) template("$(if ('${PROGRAM}' eq 'CEF') 'CEF:${MSG}' '${MSG}')")); }; destination(d_cef); };
 `
 
-func startSyslogNG(t *testing.T) (*syslogNG, string) {
+// sngCommand finds syslog-ng: the one installed, or the Debian package
+// syslog-ng-core unpacked under $SYSLOG_NG_ROOT (dpkg-deb -x). Debian's
+// rsyslog and syslog-ng-core conflict (both are the system-log-daemon), so
+// a machine that installs rsyslog for rsyslog_test.go runs syslog-ng from
+// an unpacked copy, with its libraries and modules found there.
+func sngCommand(t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
+	if root := os.Getenv("SYSLOG_NG_ROOT"); root != "" {
+		lib := filepath.Join(root, "usr", "lib", "syslog-ng")
+		mods, _ := filepath.Glob(filepath.Join(lib, "[0-9]*.[0-9]*"))
+		bin := filepath.Join(root, "usr", "sbin", "syslog-ng")
+		if len(mods) != 1 {
+			t.Fatalf("SYSLOG_NG_ROOT=%s: want one module directory %s/X.Y, found %v", root, lib, mods)
+		}
+		if _, err := os.Stat(bin); err != nil {
+			t.Fatalf("SYSLOG_NG_ROOT=%s: %v", root, err)
+		}
+		cmd := exec.Command(bin, append([]string{"--module-path=" + mods[0]}, args...)...)
+		cmd.Env = append(os.Environ(), "LD_LIBRARY_PATH="+lib)
+		return cmd
+	}
 	bin, err := exec.LookPath("syslog-ng")
 	if err != nil {
-		t.Skip("syslog-ng not installed (Debian package syslog-ng-core)")
+		t.Skip("syslog-ng not installed (Debian package syslog-ng-core, or unpacked under $SYSLOG_NG_ROOT)")
 	}
+	return exec.Command(bin, args...)
+}
+
+func startSyslogNG(t *testing.T) (*syslogNG, string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("-short")
 	}
+	cmd := sngCommand(t)
 	dir := t.TempDir()
 	cert := testtls.New(t)
 	certFile, keyFile := cert.WriteFiles(t)
@@ -139,7 +164,7 @@ func startSyslogNG(t *testing.T) (*syslogNG, string) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	cmd := exec.Command(bin, "-F", "-e", "--no-caps", "-f", conf,
+	cmd.Args = append(cmd.Args, "-F", "-e", "--no-caps", "-f", conf,
 		"-R", filepath.Join(dir, "persist"), "-p", filepath.Join(dir, "pid"), "-c", filepath.Join(dir, "ctl"))
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
