@@ -51,6 +51,14 @@
 // outage to end. Counters: output_errors (failed attempts), output_stalls
 // (outages), stop_abandoned, stop_lost.
 //
+// Counters (stats.go) go to HOME/var/run/gossec.state and, with --metrics
+// ADDR, to http://ADDR/metrics in the Prometheus text format (version
+// 0.0.4): every counter is gossec_NAME_total of type counter, levels that go
+// down (mail_pending) are gauges without the suffix, and label values (file
+// paths, rule and decoder names) are written with the format's own three
+// escapes as UTF-8, so that `promtool check metrics` passes them
+// (internal/itest/metrics_promtool_test.go).
+//
 // Goroutines: Run owns all of them and returns only after every one has
 // stopped. Inputs live across reloads, each with its own context; they all
 // send to one bounded queue that the analyzer goroutine (loop) reads, and

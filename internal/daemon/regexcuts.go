@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -122,10 +121,14 @@ func (c *regexCuts) appendState(b []byte) []byte {
 }
 
 func (c *regexCuts) appendMetrics(b []byte) []byte {
-	b = append(b, "# HELP gossec_regex_cut_total backtracking regex matches cut (timed out or skipped for the event budget), by rule or decoder\n# TYPE gossec_regex_cut_total counter\n"...)
+	b = appendMetricHead(b, "gossec_regex_cut_total", "counter", "backtracking regex matches cut (timed out or skipped for the event budget), by rule or decoder")
 	keys, ns := c.snapshot()
 	for i, k := range keys {
-		b = fmt.Appendf(b, "gossec_regex_cut_total{kind=%s,name=%s} %d\n", strconv.Quote(k.kind), strconv.Quote(k.name), ns[i])
+		b = append(b, "gossec_regex_cut_total{kind=\""...)
+		b = appendLabelValue(b, k.kind)
+		b = append(b, "\",name=\""...)
+		b = appendLabelValue(b, k.name)
+		b = fmt.Appendf(b, "\"} %d\n", ns[i])
 	}
 	return b
 }

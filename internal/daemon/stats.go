@@ -6,8 +6,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
+	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // Stats are the analyzer's counters; input counters come from the
@@ -46,6 +47,11 @@ type counter struct {
 	name, help string
 	value      int64
 }
+
+// gauges names the values of the counters lists that can go down (a
+// level, not a count of events): /metrics types them gauge, without the
+// _total suffix a counter has.
+var gauges = map[string]bool{"mail_pending": true}
 
 // counters lists every counter, analyzer and inputs together.
 func (d *daemon) counters() ([]counter, []fileCount, []int64) {
@@ -147,17 +153,62 @@ func (d *daemon) serveMetrics(addr string) (func(), error) {
 func (d *daemon) appendMetrics(b []byte) []byte {
 	cs, files, levels := d.counters()
 	for _, c := range cs {
-		name := "gossec_" + c.name + "_total"
-		b = fmt.Appendf(b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, c.help, name, name, c.value)
+		name, typ := "gossec_"+c.name+"_total", "counter"
+		if gauges[c.name] {
+			name, typ = "gossec_"+c.name, "gauge"
+		}
+		b = appendMetricHead(b, name, typ, c.help)
+		b = fmt.Appendf(b, "%s %d\n", name, c.value)
 	}
-	b = append(b, "# HELP gossec_alerts_total alerts written, by rule level\n# TYPE gossec_alerts_total counter\n"...)
+	b = appendMetricHead(b, "gossec_alerts_total", "counter", "alerts written, by rule level")
 	for i, v := range levels {
 		b = fmt.Appendf(b, "gossec_alerts_total{level=\"%d\"} %d\n", i, v)
 	}
-	b = append(b, "# HELP gossec_file_lines_read_total lines read, by file\n# TYPE gossec_file_lines_read_total counter\n"...)
+	b = appendMetricHead(b, "gossec_file_lines_read_total", "counter", "lines read, by file")
 	for _, f := range files {
-		b = fmt.Appendf(b, "gossec_file_lines_read_total{path=%s} %d\n", strconv.Quote(f.path), f.lines)
+		b = append(b, "gossec_file_lines_read_total{path=\""...)
+		b = appendLabelValue(b, f.path)
+		b = fmt.Appendf(b, "\"} %d\n", f.lines)
 	}
 	b = d.stats.Regex.appendMetrics(b)
+	return b
+}
+
+// appendMetricHead writes the # HELP and # TYPE lines of a metric. In
+// HELP text the format knows two escapes, \\ and \n.
+func appendMetricHead(b []byte, name, typ, help string) []byte {
+	b = fmt.Appendf(b, "# HELP %s ", name)
+	for _, r := range strings.ToValidUTF8(help, "\uFFFD") {
+		switch r {
+		case '\\':
+			b = append(b, `\\`...)
+		case '\n':
+			b = append(b, `\n`...)
+		default:
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	return fmt.Appendf(b, "\n# TYPE %s %s\n", name, typ)
+}
+
+// appendLabelValue writes s as the inside of a quoted label value. The
+// text format has exactly three escapes (\\, \" and \n) and takes every
+// other character as it is, tabs and control characters included, but
+// only as UTF-8: Go quoting (\t, \u00a0, \xff) is a parse error there. A
+// file name that is not UTF-8 gets U+FFFD for each run of bad bytes; the state
+// file keeps its bytes.
+func appendLabelValue(b []byte, s string) []byte {
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch r {
+		case '\\':
+			b = append(b, `\\`...)
+		case '"':
+			b = append(b, `\"`...)
+		case '\n':
+			b = append(b, `\n`...)
+		default:
+			b = utf8.AppendRune(b, r)
+		}
+	}
 	return b
 }

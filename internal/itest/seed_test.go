@@ -118,8 +118,9 @@ func TestSeedScenario(t *testing.T) {
 	h.write("mysql/errors.log", "2011-01-08 00:30:00 [Note] mysqld: ready for connections.\n")
 	d := h.start()
 	defer d.stop(t)
-	// only-future-events (the default): the line must arrive after start.
-	time.Sleep(700 * time.Millisecond)
+	// only-future-events (the default): the line must arrive after the
+	// tailer has fixed its start at the file's end.
+	wmWaitFollowing(t, h, "mysql/errors.log", 20*time.Second)
 	line := "2011-01-08 00:31:24 Table: acme.users: insert(8,brian,qavXvxlEVykwm) by admin@localhost"
 	f, err := os.OpenFile(h.path("mysql/errors.log"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {

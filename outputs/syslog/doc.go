@@ -34,9 +34,16 @@
 // The header is RFC 3164 by default, "<PRI>Mmm dd hh:mm:ss HOST PROGRAM: "
 // with the day space-padded and the alert's own time; as in csyslogd the
 // cef format has no HOST and PROGRAM ("<PRI>Mmm dd hh:mm:ss CEF:0|..."),
-// which receivers misparse (rsyslog takes "CEF:0|Wazuh" for the host):
-// <cef_hostname>yes</cef_hostname> inserts HOST, the layout ArcSight
-// documents.
+// which receivers misparse (rsyslog and syslog-ng take "CEF:0|Wazuh" for
+// the host): <cef_hostname>yes</cef_hostname> inserts HOST, the layout
+// ArcSight documents. Even then a BSD parser reads "CEF:" as a tag:
+// syslog-ng's $PROGRAM is "CEF" and its $MSG starts "0|"; a receiver that
+// hands its message field to a CEF parser wants <header>rfc5424</header>.
+//
+// Both real receivers are tested (rsyslog_test.go, syslogng_test.go):
+// every format over UDP, TCP and TLS, both headers and both framings, the
+// raw message as sent and the fields each receiver parses out of it, and
+// the JSON and CEF payloads taken apart by syslog-ng's own parsers.
 // <header>rfc5424</header> selects "<PRI>1 TIMESTAMP HOST PROGRAM - - - "
 // with microseconds and the UTC offset, for every format. HOST is the
 // short host name (up to the first dot), or the FQDN with use_fqdn;
