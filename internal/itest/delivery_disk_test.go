@@ -117,7 +117,7 @@ func (r *diskReceiver) serve(c net.Conn) {
 	sc := bufio.NewScanner(c)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
-		m := userRe.FindSubmatch(sc.Bytes())
+		m := lineNumRe.FindSubmatch(sc.Bytes())
 		r.mu.Lock()
 		r.msgs++
 		if m != nil {
@@ -153,7 +153,7 @@ func diskJSONLines(h *home, rel string) (seen map[int64]int, bad int) {
 			bad++
 			continue
 		}
-		if mm := userRe.FindStringSubmatch(fullLog(m)); mm != nil {
+		if mm := lineNumRe.FindStringSubmatch(fullLog(m)); mm != nil {
 			n, _ := strconv.ParseInt(mm[1], 10, 64)
 			seen[n]++
 		}
@@ -396,10 +396,10 @@ func TestFullQueueDiskLosesNothing(t *testing.T) {
 	src := h.path("logsrc/auth.log")
 	d := diskStart(t, h)
 	diskLines(t, src, 1, total/2, 1000)
-	waitFor(t, 20*time.Second, "the first alerts", func() bool { return len(seenLines(h)) > 0 })
+	waitFor(t, 20*time.Second, "the first alerts", func() bool { return len(diskSeenLines(h)) > 0 })
 	time.Sleep(time.Second) // several commits fail meanwhile
 	stalls := h.state("output_stalls")
-	during := len(seenLines(h))
+	during := len(diskSeenLines(h))
 	if err := diskStop(t, d); err == nil {
 		t.Log("gossec exited 0 although positions could not be saved")
 	}
@@ -410,7 +410,7 @@ func TestFullQueueDiskLosesNothing(t *testing.T) {
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 30*time.Second, "every line in alerts.json", func() bool { return len(seenLines(h)) >= total })
+	waitFor(t, 30*time.Second, "every line in alerts.json", func() bool { return len(diskSeenLines(h)) >= total })
 	size := int64(len(h.read("logsrc/auth.log")))
 	waitFor(t, 30*time.Second, "positions.json to reach the end of the file", func() bool {
 		var doc struct {
@@ -424,7 +424,7 @@ func TestFullQueueDiskLosesNothing(t *testing.T) {
 		return doc.Files[0].Offset == size
 	})
 	d.stop(t)
-	lost, repeated, first := diskCount(seenLines(h), total)
+	lost, repeated, first := diskCount(diskSeenLines(h), total)
 	t.Logf("%d lines: lost %d, repeated %d (the restart re-read what was not committed); output_stalls=%d during the outage", total, lost, repeated, stalls)
 	if lost > 0 {
 		t.Errorf("%d of %d lines never reached alerts.json (first %v)", lost, total, first)
@@ -437,4 +437,17 @@ func TestFullQueueDiskLosesNothing(t *testing.T) {
 	if repeated > total/2 {
 		t.Errorf("%d lines repeated: intake went on while positions could not be saved", repeated)
 	}
+}
+
+// diskSeenLines counts, per line number, how many alerts in alerts.json
+// carry it.
+func diskSeenLines(h *home) map[int64]int {
+	seen := map[int64]int{}
+	for _, a := range h.alerts() {
+		if m := lineNumRe.FindStringSubmatch(fullLog(a)); m != nil {
+			n, _ := strconv.ParseInt(m[1], 10, 64)
+			seen[n]++
+		}
+	}
+	return seen
 }
