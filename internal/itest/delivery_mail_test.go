@@ -9,12 +9,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-smtp"
+	"github.com/gossec/gossec/internal/blackhole"
 )
 
 // Issue 8, findings 7 and 8: an SMTP server that accepts connections and
@@ -45,56 +45,6 @@ func mailConfig(port int) string {
   </localfile>
 </ossec_config>
 `, port)
-}
-
-// mailBlackHole accepts TCP connections on a port and never answers.
-type mailBlackHole struct {
-	l     net.Listener
-	mu    sync.Mutex
-	conns []net.Conn
-	done  chan struct{}
-}
-
-func mailListenBlackHole(t *testing.T, port int) *mailBlackHole {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := &mailBlackHole{l: l, done: make(chan struct{})}
-	go func() {
-		defer close(b.done)
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			b.mu.Lock()
-			b.conns = append(b.conns, c)
-			b.mu.Unlock()
-		}
-	}()
-	t.Cleanup(b.close)
-	return b
-}
-
-func (b *mailBlackHole) accepted() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.conns)
-}
-
-// close stops listening (the port refuses from now on) and drops every
-// held connection.
-func (b *mailBlackHole) close() {
-	b.l.Close()
-	<-b.done
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, c := range b.conns {
-		c.Close()
-	}
-	b.conns = nil
 }
 
 // mailUserRe finds the numbered user of uniqueLine in a mail or a spool
@@ -225,7 +175,7 @@ func mailLogLines(h *home, subs ...string) []string {
 func TestMailBlackHoleNoLoss(t *testing.T) {
 	const n = 3000
 	port := freePort(t)
-	hole := mailListenBlackHole(t, port)
+	hole := blackhole.Listen(t, "127.0.0.1:"+strconv.Itoa(port))
 	h := newHome(t, mailConfig(port))
 	h.write("logsrc/app.log", "")
 	d := h.start()
@@ -234,7 +184,7 @@ func TestMailBlackHoleNoLoss(t *testing.T) {
 	start := time.Now()
 	mailWriteLines(t, h, 1, n)
 	waitFor(t, 60*time.Second, "3000 alerts in alerts.json", func() bool { return h.state("alerts_written") >= n })
-	waitFor(t, 10*time.Second, "a connection to the black hole", func() bool { return hole.accepted() > 0 })
+	waitFor(t, 10*time.Second, "a connection to the black hole", func() bool { return hole.Accepted() > 0 })
 	// The mailer keeps the alerts, in its spool or (before the fix) in
 	// its queue, or has dropped them; give it a few seconds of outage.
 	time.Sleep(3 * time.Second)
@@ -245,7 +195,7 @@ func TestMailBlackHoleNoLoss(t *testing.T) {
 	// The black hole goes away: the port refuses for a few seconds (the
 	// hung attempt fails, the next retry is refused), then a real server
 	// answers on the same port.
-	hole.close()
+	hole.Close()
 	time.Sleep(6 * time.Second)
 	mb := mailStartMailbox(t, port)
 	var got map[string]int
@@ -313,14 +263,14 @@ func TestMailBlackHoleNoLoss(t *testing.T) {
 func TestMailBlackHoleSIGTERM(t *testing.T) {
 	const n = 300
 	port := freePort(t)
-	hole := mailListenBlackHole(t, port)
+	hole := blackhole.Listen(t, "127.0.0.1:"+strconv.Itoa(port))
 	h := newHome(t, mailConfig(port))
 	h.write("logsrc/app.log", "")
 	d := h.start()
 	h.waitLog(10*time.Second, "gossec running")
 	mailWriteLines(t, h, 1, n)
 	waitFor(t, 30*time.Second, "alerts in alerts.json", func() bool { return h.state("alerts_written") >= n })
-	waitFor(t, 10*time.Second, "a connection to the black hole", func() bool { return hole.accepted() > 0 })
+	waitFor(t, 10*time.Second, "a connection to the black hole", func() bool { return hole.Accepted() > 0 })
 	time.Sleep(time.Second)
 
 	took := mailStop(t, d, 40*time.Second)
@@ -333,7 +283,7 @@ func TestMailBlackHoleSIGTERM(t *testing.T) {
 		t.Errorf("%d of %d alerts left in the spool after SIGTERM", len(spooled), n)
 	}
 
-	hole.close()
+	hole.Close()
 	mb := mailStartMailbox(t, port)
 	d = h.start()
 	defer d.stop(t)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gossec/gossec/internal/alert"
+	"github.com/gossec/gossec/internal/blackhole"
 	"github.com/gossec/gossec/internal/logsink"
 )
 
@@ -27,56 +28,6 @@ import (
 
 // logBuf collects log lines from any goroutine.
 type logBuf = logsink.Sink
-
-// blackHole accepts connections and never answers.
-type blackHole struct {
-	l     net.Listener
-	mu    sync.Mutex
-	conns []net.Conn
-	done  chan struct{}
-}
-
-func listenBlackHole(t *testing.T, addr string) *blackHole {
-	t.Helper()
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := &blackHole{l: l, done: make(chan struct{})}
-	go func() {
-		defer close(b.done)
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			b.mu.Lock()
-			b.conns = append(b.conns, c)
-			b.mu.Unlock()
-		}
-	}()
-	t.Cleanup(b.close)
-	return b
-}
-
-func (b *blackHole) accepted() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.conns)
-}
-
-// close stops listening (the port refuses from then on) and drops the
-// held connections, so a hanging attempt fails.
-func (b *blackHole) close() {
-	b.l.Close()
-	<-b.done
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, c := range b.conns {
-		c.Close()
-	}
-	b.conns = nil
-}
 
 // freeAddr is a loopback address nobody listens on (for now).
 func freeAddr(t *testing.T) string {
@@ -192,17 +143,17 @@ func TestOutageKindsNoLoss(t *testing.T) {
 			return func() *testServer { return newTestServerOn(t, addr, false) }
 		}}},
 		{"black-hole", outage{n: 3000, hangs: true, start: func(t *testing.T, addr string) func() *testServer {
-			b := listenBlackHole(t, addr)
+			b := blackhole.Listen(t, addr)
 			t.Cleanup(func() {
-				if got := b.accepted(); got > 1 {
+				if got := b.Accepted(); got > 1 {
 					t.Errorf("%d connections to the black hole: retries ran back to back", got)
 				}
 			})
 			return func() *testServer {
-				if b.accepted() != 1 {
-					t.Errorf("%d connections to the black hole while the first attempt hung, want 1", b.accepted())
+				if b.Accepted() != 1 {
+					t.Errorf("%d connections to the black hole while the first attempt hung, want 1", b.Accepted())
 				}
-				b.close()
+				b.Close()
 				return nil // refused now; the server comes later
 			}
 		}}},
@@ -414,7 +365,7 @@ func TestSpoolFull(t *testing.T) {
 // and leaves every alert in the spool, the one being sent included.
 func TestShutdownWhileHung(t *testing.T) {
 	addr := freeAddr(t)
-	hole := listenBlackHole(t, addr)
+	hole := blackhole.Listen(t, addr)
 	clk := newFakeClock(t0)
 	home := t.TempDir()
 	cfg := outageConfig(addr, clk, home, &logBuf{})
@@ -424,7 +375,7 @@ func TestShutdownWhileHung(t *testing.T) {
 		m.Send(outageAlert(i))
 	}
 	m.syncConsumer()
-	waitUntil(t, 5*time.Second, "an attempt to hang", func() bool { return hole.accepted() == 1 })
+	waitUntil(t, 5*time.Second, "an attempt to hang", func() bool { return hole.Accepted() == 1 })
 	start := time.Now()
 	stop()
 	if took := time.Since(start); took > 5*time.Second {
