@@ -38,9 +38,9 @@ const (
 
 // Alternative flags.
 const (
-	beginSet = 1 << iota // alternative started with '^'
-	endSet               // alternative ended with '$'
-	nullStart            // Wazuh 3: the returned pointer starts as NULL
+	beginSet  = 1 << iota // alternative started with '^'
+	endSet                // alternative ended with '$'
+	nullStart             // Wazuh 3: the returned pointer starts as NULL
 )
 
 // noPos stands for a NULL pointer. -1 cannot be used: the engine can
