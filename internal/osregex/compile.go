@@ -18,9 +18,17 @@ func CompileWith(kind Kind, pattern string, opt Options) (*Pattern, error) {
 	)
 	switch kind {
 	case OSMatch:
-		impl, err = compileOSMatch(pattern)
+		if opt.Engine == OSSEC {
+			impl, err = compileOSSECMatch(pattern)
+		} else {
+			impl, err = compileOSMatch(pattern)
+		}
 	case OSRegex:
-		impl, err = compileOSRegex(pattern, opt.Engine)
+		if opt.Engine == OSSEC {
+			impl, err = compileOSSECRegex(pattern)
+		} else {
+			impl, err = compileOSRegex(pattern, opt.Engine)
+		}
 	case PCRE2:
 		impl, err = compilePCRE2(pattern)
 	default:
