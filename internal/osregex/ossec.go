@@ -2,6 +2,7 @@ package osregex
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"unicode/utf8"
 )
@@ -38,6 +39,9 @@ type ossecExpr struct {
 	fast ossecFast
 	lit  string
 	re   *regexp.Regexp
+	// filt, when set, rejects subjects that cannot match before re runs
+	// (prefilter.go).
+	filt *pcre2Filter
 	// match selects OS_Match's execution: no captures, and PCRE2's '$'
 	// also matches before a final newline (the OS_Match rewrite keeps '$').
 	isMatch bool
@@ -63,11 +67,11 @@ func compileOSSECRegex(pattern string) (*ossecExpr, error) {
 	if !ok {
 		return nil, &Error{Kind: OSRegex, Code: ErrInvalidEscape, Pattern: pattern}
 	}
-	re, err := regexp.Compile("(?i)" + conv)
+	e, err := newOSSECExpr("(?i)"+conv, false)
 	if err != nil {
 		return nil, &Error{Kind: OSRegex, Code: ErrSyntax, Pattern: pattern, Err: err}
 	}
-	return &ossecExpr{re: re}, nil
+	return e, nil
 }
 
 func compileOSSECMatch(pattern string) (*ossecExpr, error) {
@@ -95,11 +99,33 @@ func compileOSSECMatch(pattern string) (*ossecExpr, error) {
 			b.WriteByte(c)
 		}
 	}
-	re, err := regexp.Compile("(?i)" + b.String())
+	e, err := newOSSECExpr("(?i)"+b.String(), true)
 	if err != nil {
 		return nil, &Error{Kind: OSMatch, Code: ErrSyntax, Pattern: pattern, Err: err}
 	}
-	return &ossecExpr{re: re, isMatch: true}, nil
+	return e, nil
+}
+
+// newOSSECExpr compiles the Go form of a rewritten pattern with the
+// necessary-condition filter of the PCRE2 dialect.
+func newOSSECExpr(goPat string, isMatch bool) (*ossecExpr, error) {
+	re, err := regexp.Compile(goPat)
+	if err != nil {
+		return nil, err
+	}
+	e := &ossecExpr{re: re, isMatch: isMatch}
+	if tree, err := syntax.Parse(goPat, syntax.Perl); err == nil {
+		e.filt = newPCRE2Filter(tree.Simplify())
+	}
+	return e, nil
+}
+
+// run is the regexp's verdict on s, behind the filter.
+func (e *ossecExpr) run(s string) bool {
+	if e.filt != nil && !e.filt.pass(s) {
+		return false
+	}
+	return e.re.MatchString(s)
 }
 
 // ossecRegexLiteral and ossecMatchLiteral are the bytes an anchored
@@ -285,12 +311,12 @@ func (e *ossecExpr) matchC(s string) bool {
 	if !utf8.ValidString(s) {
 		return false // PCRE2_ERROR_UTF8_*: no match
 	}
-	if e.re.MatchString(s) {
+	if e.run(s) {
 		return true
 	}
 	// OS_Match keeps PCRE2's '$', which also matches before a final
 	// newline.
-	return e.isMatch && strings.HasSuffix(s, "\n") && e.re.MatchString(s[:len(s)-1])
+	return e.isMatch && strings.HasSuffix(s, "\n") && e.run(s[:len(s)-1])
 }
 
 func (e *ossecExpr) findEnd(s string) (int, bool) {
@@ -311,6 +337,9 @@ func (e *ossecExpr) find(s string, caps []int) ([]int, int, bool) {
 		return caps, end, ok
 	}
 	if !utf8.ValidString(s) {
+		return caps, 0, false
+	}
+	if e.filt != nil && !e.filt.pass(s) {
 		return caps, 0, false
 	}
 	loc := e.re.FindStringSubmatchIndex(s)
