@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // Differential tests against the original C matchers. The oracle kit in
@@ -36,7 +38,18 @@ var (
 	oracleOnce sync.Once
 	oracleDir  string
 	oracleErr  error
+	// oracleOwned: oracleDir was made here (not ORACLE_BIN_DIR).
+	oracleOwned bool
 )
+
+// TestMain removes the oracle build directory this test binary made.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if oracleOwned && oracleDir != "" {
+		os.RemoveAll(oracleDir)
+	}
+	os.Exit(code)
+}
 
 // oracleBinary returns the path of the oracle for dialect, building the
 // kit once per test binary. It skips when the kit, a C compiler or (for
@@ -57,12 +70,18 @@ func oracleBinary(t testing.TB, dialect string) string {
 		t.Skip("no C compiler (cc): oracle not built, differential test skipped")
 	}
 	oracleOnce.Do(func() {
+		if d := os.Getenv("ORACLE_BIN_DIR"); d != "" {
+			// Prebuilt (fuzzing: one build for all workers).
+			oracleDir = d
+			return
+		}
 		// A fresh directory per test binary: a stale oracle from an
 		// older kit must never be trusted.
 		oracleDir, oracleErr = os.MkdirTemp("", "gossec-osregex-oracle-")
 		if oracleErr != nil {
 			return
 		}
+		oracleOwned = true
 		out, err := exec.Command("bash", filepath.Join(kit, "osregex", "build"), oracleDir).CombinedOutput()
 		if err != nil {
 			oracleErr = fmt.Errorf("oracle build: %w: %s", err, out)
@@ -119,26 +138,34 @@ type oracle struct {
 
 func startOracle(t testing.TB, dialect string) *oracle {
 	t.Helper()
-	bin := oracleBinary(t, dialect)
+	o, err := startOracleProc(oracleBinary(t, dialect), dialect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(o.stop)
+	return o
+}
+
+func startOracleProc(bin, dialect string) (*oracle, error) {
 	cmd := exec.Command(bin)
 	in, err := cmd.StdinPipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
+		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
-	o := &oracle{dialect: dialect, cmd: cmd, in: in, out: bufio.NewReaderSize(out, 1<<20)}
-	t.Cleanup(func() {
-		o.in.Close()
-		o.cmd.Wait()
-	})
-	return o
+	return &oracle{dialect: dialect, cmd: cmd, in: in, out: bufio.NewReaderSize(out, 1<<20)}, nil
+}
+
+func (o *oracle) stop() {
+	o.in.Close()
+	o.cmd.Wait()
 }
 
 // encode appends one request line: TSV when the fields allow it (the
@@ -154,8 +181,32 @@ func (o *oracle) encode(b []byte, r oracleReq) []byte {
 		b = append(b, r.subject...)
 		return append(b, '\n')
 	}
-	j, _ := json.Marshal(map[string]string{"dialect": o.dialect, "kind": r.kind, "pattern": r.pattern, "subject": r.subject})
-	return append(append(b, j...), '\n')
+	b = append(b, `{"dialect":`...)
+	b = appendJSONBytes(b, o.dialect)
+	b = append(b, `,"kind":`...)
+	b = appendJSONBytes(b, r.kind)
+	b = append(b, `,"pattern":`...)
+	b = appendJSONBytes(b, r.pattern)
+	b = append(b, `,"subject":`...)
+	b = appendJSONBytes(b, r.subject)
+	return append(b, "}\n"...)
+}
+
+// appendJSONBytes quotes s for the driver, which takes raw bytes inside
+// JSON strings: encoding/json would replace invalid UTF-8 with U+FFFD.
+func appendJSONBytes(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20:
+			b = append(b, fmt.Sprintf(`\u%04x`, c)...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
 }
 
 // run sends a batch and returns the replies in order. The requests are
@@ -195,6 +246,21 @@ func (o *oracle) run(t testing.TB, reqs []oracleReq) []oracleReply {
 		t.Fatalf("oracle-%s: writing: %v", o.dialect, err)
 	}
 	return out
+}
+
+// runOne sends one request and returns the reply, or the error that
+// ended the driver.
+func (o *oracle) runOne(r oracleReq) (oracleReply, error) {
+	var rep oracleReply
+	if _, err := o.in.Write(o.encode(nil, r)); err != nil {
+		return rep, err
+	}
+	line, err := o.out.ReadBytes('\n')
+	if err != nil {
+		return rep, err
+	}
+	err = json.Unmarshal(line, &rep)
+	return rep, err
 }
 
 // gossecResult is what gossec answers to a request, in the oracle's terms.
@@ -512,6 +578,11 @@ func runOracleDiff(t *testing.T, dialect string, eng Engine, exprs []oracleExpr,
 				if !keep(i, j) {
 					continue
 				}
+				if ossecInvalidPattern(eng, e.text) {
+					st.requests++
+					st.ub++ // undefined in C (it can crash)
+					continue
+				}
 				reqs = append(reqs, oracleReq{kind: kind, pattern: e.text, subject: l})
 				refs = append(refs, ref{p: p, kind: kind, src: e.src})
 				if len(reqs) == batch {
@@ -602,4 +673,77 @@ func compactedEqual(a, b []string) bool {
 func limitSuspect(eng Engine, g gossecResult, o *oracleReply, r oracleReq) bool {
 	return eng == OSSEC && g.match && g.hasEnd && !o.Match && o.Error == "" &&
 		r.kind != "match" && !strings.Contains(r.pattern, "$")
+}
+
+// FuzzOracle compares gossec with the C matchers on random patterns and
+// subjects: sel picks the dialect (Wazuh 4, Wazuh 3, OSSEC) and the entry
+// point (OS_Regex with substrings, without, OS_Match). It skips when the
+// oracle cannot be built.
+func FuzzOracle(f *testing.F) {
+	seeds := []struct {
+		pat, s string
+	}{
+		{`severity="(\.+)"`, `a severity="high"`},
+		{`[(\S+)]$`, "x [abc]"},
+		{`abc|`, "xyz"},
+		{`(\.*)$`, "abc"},
+		{`^\s*(\w*)`, "  ab"},
+		{`(\w+): (\.+) from (\S+)`, "%ASA-4: Duplicate TCP SYN from a:1/2 to b"},
+		{`user (\S+) from (\S*)\s*$`, "user root from 10.0.0.1  "},
+		{`^abc$|x\d+?`, "x12"},
+		{`!^a$|b`, "A"},
+		{`\p*\w+\s+\d*\s\d+:`, "<1>Jan  3 13:45:36: %"},
+	}
+	for _, sd := range seeds {
+		for sel := 0; sel < 9; sel++ {
+			f.Add(sd.pat, sd.s, uint8(sel))
+		}
+	}
+	r := rand.New(rand.NewSource(9))
+	for i := 0; i < 30; i++ {
+		f.Add(randOSRegex(r), randSubject(r, subjTokens, 12), uint8(r.Intn(9)))
+	}
+	kinds := []string{"regex", "regex,nosub", "match"}
+	f.Fuzz(func(t *testing.T, pat, s string, sel uint8) {
+		d := oracleEngines[int(sel)%len(oracleEngines)]
+		kind := kinds[int(sel)/len(oracleEngines)%len(kinds)]
+		if ossecInvalidPattern(d.eng, pat) {
+			return // undefined in C (it can crash): no reference
+		}
+		// A fresh driver per input, so that a crash of the C code is
+		// charged to the input that caused it.
+		o := startOracle(t, d.name)
+		k := OSRegex
+		if kind == "match" {
+			k = OSMatch
+		}
+		p, err := CompileWith(k, pat, Options{Engine: d.eng})
+		if err != nil {
+			p = nil
+		}
+		req := oracleReq{kind: kind, pattern: pat, subject: s}
+		rep, err := o.runOne(req)
+		if err != nil {
+			o.in.Close()
+			werr := o.cmd.Wait()
+			t.Fatalf("oracle-%s on %s %q / %q: %v (exit: %v)", d.name, kind, pat, s, err, werr)
+		}
+		if len(rep.UB) > 0 {
+			return // C undefined behaviour: no reference
+		}
+		g, _ := gossecAnswer(p, d.eng, req, nil)
+		if diff := oracleCompare(g, &rep, kind); diff != "" {
+			if limitSuspect(d.eng, g, &rep, req) && len(s) > 1000 {
+				return // a PCRE2 resource limit, see runOracleDiff
+			}
+			t.Fatalf("%s %s %q on %q: %s", d.name, kind, pat, s, diff)
+		}
+	})
+}
+
+// ossecInvalidPattern: OSSEC compiles its PCRE2 rewrite with
+// PCRE2_NO_UTF_CHECK, so a pattern that is not valid UTF-8 is undefined
+// behaviour there (it never matches in gossec).
+func ossecInvalidPattern(eng Engine, pat string) bool {
+	return eng == OSSEC && !utf8.ValidString(cString(pat))
 }

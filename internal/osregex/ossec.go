@@ -109,6 +109,7 @@ func compileOSSECMatch(pattern string) (*ossecExpr, error) {
 // newOSSECExpr compiles the Go form of a rewritten pattern with the
 // necessary-condition filter of the PCRE2 dialect.
 func newOSSECExpr(goPat string, isMatch bool) (*ossecExpr, error) {
+	goPat = neverInvalid(goPat)
 	re, err := regexp.Compile(goPat)
 	if err != nil {
 		return nil, err
@@ -353,4 +354,26 @@ func (e *ossecExpr) find(s string, caps []int) ([]int, int, bool) {
 		}
 	}
 	return caps, loc[1], true
+}
+
+// neverInvalid replaces each byte of pat that is not valid UTF-8 with a
+// class that matches nothing. PCRE2 compiles such a pattern without
+// checking (PCRE2_NO_UTF_CHECK, undefined behaviour), but subjects are
+// checked, so the byte can never be matched; Go's regexp would reject
+// the pattern and with it the ruleset.
+func neverInvalid(pat string) string {
+	if utf8.ValidString(pat) {
+		return pat
+	}
+	var b strings.Builder
+	for i := 0; i < len(pat); {
+		r, w := utf8.DecodeRuneInString(pat[i:])
+		if r == utf8.RuneError && w == 1 {
+			b.WriteString(`[^\x00-\x{10FFFF}]`)
+		} else {
+			b.WriteString(pat[i : i+w])
+		}
+		i += w
+	}
+	return b.String()
 }
