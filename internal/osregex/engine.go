@@ -18,8 +18,8 @@ const (
 	// OSSEC before 3.3. Its returned pointer starts as NULL, so an
 	// alternative that returns before consuming a byte does not match.
 	Wazuh3
-	// OSSEC is OSSEC 3.3 and later. For OS_Regex it currently behaves as
-	// Wazuh4 (see doc.go).
+	// OSSEC is OSSEC 3.3 and later, which rewrites OS_Regex and OS_Match
+	// into PCRE2 patterns (see doc.go and ossec.go).
 	OSSEC
 )
 
