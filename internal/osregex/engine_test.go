@@ -149,3 +149,40 @@ func TestEngineCompileErrors(t *testing.T) {
 		t.Errorf("OSSEC: nested group: %v", err)
 	}
 }
+
+// BenchmarkOSSECRegex: the OSSEC rewrite of a decoder expression, matched
+// without captures (no allocation) and with (Go's regexp allocates the
+// index slice on a match).
+func BenchmarkOSSECRegex(b *testing.B) {
+	p, err := CompileWith(OSRegex, `^(\S+) port (\d+): (\w+)`, Options{Engine: OSSEC})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := "192.168.0.1 port 22: failed password for invalid user admin from somewhere"
+	b.Run("match", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if !p.MatchString(s) {
+				b.Fatal("no match")
+			}
+		}
+	})
+	b.Run("find", func(b *testing.B) {
+		b.ReportAllocs()
+		caps := make([]int, 0, 8)
+		for i := 0; i < b.N; i++ {
+			var ok bool
+			if caps, _, ok = p.Find(s, caps); !ok {
+				b.Fatal("no match")
+			}
+		}
+	})
+	b.Run("miss", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if p.MatchString("no digits here at all, nothing") {
+				b.Fatal("match")
+			}
+		}
+	})
+}
