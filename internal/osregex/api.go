@@ -79,6 +79,9 @@ func (p *Pattern) MatchString(s string) bool { return p.impl.match(s) }
 // prematch / after_regex offsets, with OS_Regex's end-pointer quirk applied,
 // clamped to len(s). OS_Match returns no captures and end = len(s).
 //
+// With the OSSEC engine (CompileWith), OS_Regex captures are the groups
+// that took part, in order, and end is the end of the match.
+//
 // For OS_Regex, Find behaves like the C engine compiled with
 // OS_RETURN_SUBSTRING (decoder <regex>); MatchString and FindEnd like it
 // compiled without (rule elements, <prematch>). caps is grown only when

@@ -1,16 +1,34 @@
 package osregex
 
-// Compile compiles pattern in the given dialect. Errors are *Error values.
+// Compile compiles pattern in the given dialect with Wazuh 4 semantics
+// (the zero Options). Errors are *Error values.
 func Compile(kind Kind, pattern string) (*Pattern, error) {
+	return CompileWith(kind, pattern, Options{})
+}
+
+// CompileWith compiles pattern in the given dialect with the semantics of
+// opt.Engine. Errors are *Error values; an unknown engine is ErrEngine.
+func CompileWith(kind Kind, pattern string, opt Options) (*Pattern, error) {
+	if opt.Engine > OSSEC {
+		return nil, &Error{Kind: kind, Code: ErrEngine, Pattern: pattern}
+	}
 	var (
 		impl matcher
 		err  error
 	)
 	switch kind {
 	case OSMatch:
-		impl, err = compileOSMatch(pattern)
+		if opt.Engine == OSSEC {
+			impl, err = compileOSSECMatch(pattern)
+		} else {
+			impl, err = compileOSMatch(pattern)
+		}
 	case OSRegex:
-		impl, err = compileOSRegex(pattern)
+		if opt.Engine == OSSEC {
+			impl, err = compileOSSECRegex(pattern)
+		} else {
+			impl, err = compileOSRegex(pattern, opt.Engine)
+		}
 	case PCRE2:
 		impl, err = compilePCRE2(pattern)
 	default:

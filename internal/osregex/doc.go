@@ -36,6 +36,40 @@
 // in order (OSSEC's capture copy); Find keeps unset groups as empty spans
 // (Wazuh's).
 //
+// Engine versions. CompileWith takes Options{Engine: ...} naming the C
+// engine whose semantics a pattern follows (Compile is the zero Options,
+// Wazuh4); only OS_Regex and OS_Match differ, PCRE2 is the same for all:
+//   - Wazuh4 (Wazuh 4.2 and later, the default): OS_Regex's returned
+//     pointer starts at the subject, so an alternative that returns before
+//     consuming a byte (an empty alternative as in "abc|", "\.*",
+//     "(\.*)$") matches with the pointer at offset 0: Find's end is 1 (0
+//     for an empty subject).
+//   - Wazuh3 (Wazuh 3.x, 4.0 and 4.1, and the classic OS_Regex of OSSEC
+//     before 3.3): the pointer starts as NULL, and such an alternative does
+//     not match at all.
+//   - OSSEC (OSSEC 3.3 and later): OS_Regex and OS_Match are rewritten
+//     into PCRE2 patterns as OSSEC does (ossec.go): anchored literals are
+//     compared as strings, everything else is a caseless, leftmost
+//     regexp with lazy class quantifiers except the last one of an
+//     alternative; OS_Regex groups may nest and hold '|', only the groups
+//     that took part are returned, end is the end of the match, a subject
+//     that is not valid UTF-8 matches only the string comparisons, an
+//     empty OS_Regex does not compile and OS_Match has no leading '!'.
+//     PCRE2's resource limits (match, depth and heap limits, which make
+//     the C engine give up on some long subjects) are not reproduced.
+//
+// In every engine an OS_Regex group followed by another element closes
+// before the byte that element takes, also on the subject's last byte
+// ("severity=\"(\.+)\"" captures high from severity="high"); only a
+// group ending the pattern takes the run's last byte.
+//
+// These semantics are checked against the original C code: oracle_test.go
+// builds the matchers of Wazuh 4.14.7, Wazuh 3.13.6 and OSSEC from the
+// oracle kit in ../shared/oracle (with cc; it skips without) and compares
+// match, end and captures for every expression of the shared rulesets on
+// every shared test log line, and FuzzOracle does the same for random
+// input.
+//
 // Subjects and patterns are treated as C strings: everything from the first
 // NUL byte on is ignored, as the C engine never sees it.
 //

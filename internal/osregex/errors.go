@@ -22,6 +22,8 @@ const (
 	ErrKind
 	// ErrAltInGroup: OS_Regex '|' inside parentheses.
 	ErrAltInGroup
+	// ErrEngine: unknown Options.Engine.
+	ErrEngine
 )
 
 // MaxPatternLen is OS_PATTERN_MAXSIZE: longer OS_Regex / OS_Match patterns
@@ -42,6 +44,8 @@ func (c ErrorCode) String() string {
 		return "syntax error"
 	case ErrKind:
 		return "unknown dialect"
+	case ErrEngine:
+		return "unknown engine"
 	}
 	return "error " + strconv.Itoa(int(c))
 }

@@ -38,8 +38,9 @@ const (
 
 // Alternative flags.
 const (
-	beginSet = 1 << iota // alternative started with '^'
-	endSet               // alternative ended with '$'
+	beginSet  = 1 << iota // alternative started with '^'
+	endSet                // alternative ended with '$'
+	nullStart             // Wazuh 3: the returned pointer starts as NULL
 )
 
 // noPos stands for a NULL pointer. -1 cannot be used: the engine can
@@ -159,7 +160,7 @@ type osRegex struct {
 	nparens int
 }
 
-func compileOSRegex(pattern string) (*osRegex, error) {
+func compileOSRegex(pattern string, eng Engine) (*osRegex, error) {
 	// The C compiler works on a C string.
 	src := cString(pattern)
 	if len(src) > MaxPatternLen {
@@ -217,6 +218,9 @@ func compileOSRegex(pattern string) (*osRegex, error) {
 	start := 0
 	for _, end := range append(splits, len(enc)) {
 		re.alts = append(re.alts, newAlt(enc[start:end]))
+		if eng == Wazuh3 {
+			re.alts[len(re.alts)-1].flags |= nullStart
+		}
 		re.nparens += re.alts[len(re.alts)-1].nparens
 		start = end + 1
 	}
@@ -323,12 +327,21 @@ func (r *osRegex) matchWith(s string, fast bool) bool {
 
 func (r *osRegex) findEnd(s string) (int, bool) {
 	s = cString(s)
-	for i := range r.alts {
-		if ret, ok := r.alts[i].exec(s, nil, false, true); ok {
-			return endFromPointer(ret, len(s)), true
-		}
+	if ret, ok := r.findEndRaw(s); ok {
+		return endFromPointer(ret, len(s)), true
 	}
 	return 0, false
+}
+
+// findEndRaw is findEnd returning the engine's pointer (see findRaw).
+func (r *osRegex) findEndRaw(s string) (int, bool) {
+	s = cString(s)
+	for i := range r.alts {
+		if ret, ok := r.alts[i].exec(s, nil, false, true); ok {
+			return ret, true
+		}
+	}
+	return noPos, false
 }
 
 func (r *osRegex) find(s string, caps []int) ([]int, int, bool) {
@@ -338,6 +351,16 @@ func (r *osRegex) find(s string, caps []int) ([]int, int, bool) {
 // findWith is find with the literal-prefix skip switchable, so tests can
 // compare both paths.
 func (r *osRegex) findWith(s string, caps []int, fast bool) ([]int, int, bool) {
+	caps, ret, ok := r.findRaw(s, caps, fast)
+	if !ok {
+		return caps, 0, false
+	}
+	return caps, endFromPointer(ret, len(cString(s))), true
+}
+
+// findRaw is findWith returning the engine's pointer itself (see
+// endFromPointer), which the oracle tests compare with the C value.
+func (r *osRegex) findRaw(s string, caps []int, fast bool) ([]int, int, bool) {
 	s = cString(s)
 	caps = caps[:0]
 	for i := range r.alts {
@@ -354,9 +377,9 @@ func (r *osRegex) findWith(s string, caps []int, fast bool) ([]int, int, bool) {
 		if !ok {
 			continue
 		}
-		return pairCaptures(caps[:0], prts), endFromPointer(ret, len(s)), true
+		return pairCaptures(caps[:0], prts), ret, true
 	}
-	return caps[:0], 0, false
+	return caps[:0], noPos, false
 }
 
 // growInts returns b resliced to length n, reallocating only when its
@@ -437,7 +460,15 @@ func (a *rxAlt) exec(s string, prts []int, capMode, fast bool) (int, bool) {
 	}
 	endOK := func(st int) bool { return a.flags&endSet == 0 || sc(st) == 0 }
 
-	rcode := noPos
+	// The pointer the engine returns. Wazuh 4.2 and later start it at
+	// the subject, so an alternative that returns before consuming a byte
+	// matches at offset 0; Wazuh 3 starts it as NULL, which the caller
+	// reads as "no match". It is reset to NULL whenever the alternative
+	// starts over, in every version.
+	rcode := 0
+	if a.flags&nullStart != 0 {
+		rcode = noPos
+	}
 	matched := false // C: _regex_matched
 	st := 0
 	stErr := noPos
@@ -472,13 +503,13 @@ func (a *rxAlt) exec(s string, prts []int, capMode, fast bool) (int, bool) {
 		switch a.pc(pt) {
 		case 0:
 			if endOK(st) {
-				return rcode, true
+				return rcode, rcode != noPos
 			}
 		case '(':
 			a.mark(prts, pt, st)
 			pt++
 			if a.pc(pt) == 0 && endOK(st) {
-				return rcode, true
+				return rcode, rcode != noPos
 			}
 		}
 
@@ -523,8 +554,14 @@ func (a *rxAlt) exec(s string, prts []int, capMode, fast bool) (int, bool) {
 					}
 					if okHere >= 0 {
 						if prts != nil && a.pc(next-1) == '(' {
+							// The group closes after this byte
+							// only when it ends the pattern (the
+							// run goes on consuming); when the
+							// next element takes this byte, the
+							// group closes before it, even on
+							// the subject's last byte.
 							pos := st
-							if sc(st+1) == 0 {
+							if matched && okHere == 1 {
 								pos = st + 1
 							}
 							a.mark(prts, next-1, pos)
@@ -622,7 +659,9 @@ func (a *rxAlt) exec(s string, prts []int, capMode, fast bool) (int, bool) {
 		}
 	}
 	if a.acceptsAtEnd(pt, matched) {
-		return rcode, true
+		// A NULL pointer is the C engine's "no match" whatever the
+		// pattern state.
+		return rcode, rcode != noPos
 	}
 	return noPos, false
 }
