@@ -15,7 +15,11 @@ import (
 
 // LoadOptions tunes Load.
 type LoadOptions struct {
-	Warn func(pos xmlconf.Pos, msg string) // load warnings (may be nil)
+	// RegexEngine is the C engine whose OS_Regex/OS_Match semantics the
+	// decoders' patterns follow (osregex.Engine; the zero value is Wazuh
+	// 4.2+).
+	RegexEngine osregex.Engine
+	Warn        func(pos xmlconf.Pos, msg string) // load warnings (may be nil)
 	// ReadFile reads a decoder file; nil reads from the disk. The engine
 	// uses it for the ruleset embedded in the binary.
 	ReadFile func(path string) ([]byte, error)
@@ -652,13 +656,13 @@ func (l *loader) compile(r *rawDecoder) bool {
 // is caseless when the engine release compiles it so.
 func (l *loader) compileExpr(x *rawExpr) (*osregex.Pattern, error) {
 	if x.ossec && l.opt.CaselessPCRE2 {
-		p, err := osregex.Compile(x.kind, "(?i)"+x.text)
+		p, err := osregex.CompileWith(x.kind, "(?i)"+x.text, osregex.Options{Engine: l.opt.RegexEngine})
 		if err != nil {
 			return nil, err
 		}
 		return p, nil
 	}
-	return osregex.Compile(x.kind, x.text)
+	return osregex.CompileWith(x.kind, x.text, osregex.Options{Engine: l.opt.RegexEngine})
 }
 
 // hasGroup reports whether an OS_Regex pattern opens a capture group.

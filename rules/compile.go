@@ -80,7 +80,7 @@ func (l *loader) compileOne(r *Rule, p *pending, dst **expr, caseless bool) bool
 	if caseless {
 		src = "(?i)" + src
 	}
-	pat, err := osregex.Compile(p.kind, src)
+	pat, err := l.compile(p.kind, src)
 	if err != nil {
 		l.errorf(p.pos, "rule %d: invalid %s expression %q: %v", r.ID, p.kind, p.text, err)
 		return false
@@ -101,7 +101,7 @@ func (l *loader) warnHazard(pos xmlconf.Pos, r *Rule, pat *osregex.Pattern) {
 
 func (l *loader) compileMatched(r *Rule, sp *spec) bool {
 	if g := &sp.ifMatchedGroup; g.set {
-		p, err := osregex.Compile(osregex.OSMatch, g.text)
+		p, err := l.compile(osregex.OSMatch, g.text)
 		if err != nil {
 			l.errorf(g.pos, "rule %d: invalid if_matched_group %q: %v", r.ID, g.text, err)
 			return false
@@ -110,7 +110,7 @@ func (l *loader) compileMatched(r *Rule, sp *spec) bool {
 		r.ifMatchedGroupText = g.text
 	}
 	if m := &sp.ifMatchedRegex; m.set {
-		p, err := osregex.Compile(osregex.OSRegex, m.text)
+		p, err := l.compile(osregex.OSRegex, m.text)
 		if err != nil {
 			l.errorf(m.pos, "rule %d: invalid if_matched_regex %q: %v", r.ID, m.text, err)
 			return false

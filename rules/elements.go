@@ -437,7 +437,7 @@ func elemField(l *loader, n *xmlconf.Node, r *Rule, sp *spec) {
 	}
 	kind := l.typeAttr(n, r, osregex.OSRegex)
 	neg := l.negateAttr(n, r)
-	p, err := osregex.Compile(kind, n.Content)
+	p, err := l.compile(kind, n.Content)
 	if err != nil {
 		l.errorf(n.Pos, "rule %d: field %q: %v", r.ID, name, err)
 		sp.failed = true

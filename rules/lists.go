@@ -45,7 +45,7 @@ func elemList(l *loader, n *xmlconf.Node, r *Rule, sp *spec) {
 			hasField = true
 			setListField(&lc, a.Value)
 		case "check_value":
-			p, err := osregex.Compile(osregex.OSMatch, a.Value)
+			p, err := l.compile(osregex.OSMatch, a.Value)
 			if err != nil {
 				l.errorf(a.Pos, "rule %d: list check_value %q: %v", r.ID, a.Value, err)
 				sp.failed = true

@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"github.com/gossec/gossec/internal/osregex"
 	"strings"
 
 	"github.com/gossec/gossec/internal/cdb"
@@ -12,6 +13,9 @@ import (
 
 // LoadOptions configures Load.
 type LoadOptions struct {
+	// RegexEngine is the C engine whose OS_Regex/OS_Match semantics the
+	// rules' patterns follow (osregex.Engine; the zero value is Wazuh 4.2+).
+	RegexEngine osregex.Engine
 	// Lists are the configured CDB lists, keyed by the path exactly as
 	// written in the configuration.
 	Lists map[string]*cdb.List
@@ -367,4 +371,9 @@ func scanDigits(s string, max, def int) int {
 		s = s[:max]
 	}
 	return atoi(s)
+}
+
+// compile compiles a rule expression for the ruleset's engine release.
+func (l *loader) compile(kind osregex.Kind, text string) (*osregex.Pattern, error) {
+	return osregex.CompileWith(kind, text, osregex.Options{Engine: l.opt.RegexEngine})
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gossec/gossec/internal/event"
+	"github.com/gossec/gossec/internal/osregex"
 )
 
 // loadWith loads base plus rules with opt and fails on any error.
@@ -142,6 +143,25 @@ func TestGroupNewlines(t *testing.T) {
 		r := tree.Rule(100)
 		if r.Groups != tt.want {
 			t.Errorf("GroupNoNewlines=%v: groups %q, want %q", tt.opt.GroupNoNewlines, r.Groups, tt.want)
+		}
+	}
+}
+
+// TestRegexEngineByRelease: the rules compile their OS_Regex patterns for
+// the release's C engine. An alternative that consumes nothing ("zzz|")
+// matches any line in Wazuh 4.2 and later and never in Wazuh 3.x.
+func TestRegexEngineByRelease(t *testing.T) {
+	rules := group(`<rule id="100" level="3"><if_sid>1</if_sid><regex>zzz|</regex><description>d</description></rule>`)
+	for _, tt := range []struct {
+		engine osregex.Engine
+		want   int
+	}{
+		{osregex.Wazuh4, 100},
+		{osregex.Wazuh3, 0}, // only the level-0 template: no alert
+	} {
+		tree := loadWith(t, LoadOptions{RegexEngine: tt.engine}, rules)
+		if got := matchID(tree, NewState(tree, Config{}), mkEvent("any line")); got != tt.want {
+			t.Errorf("%v: rule %d, want %d", tt.engine, got, tt.want)
 		}
 	}
 }

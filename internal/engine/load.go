@@ -66,11 +66,6 @@ func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 		eng = opt.Engine
 	}
 	feat := FeaturesOf(eng.Resolve(cfg.Ruleset.Dialect))
-	// HOOK (Wazuh 3.x OS_Regex): feat.Wazuh3Regex says the ruleset is
-	// for Wazuh 3.x, whose OS_Regex alternatives that consume nothing
-	// never match. When internal/osregex has its compile option for that
-	// dialect, pass it to decoders.LoadOptions and rules.LoadOptions below
-	// (both compile OS_Regex patterns).
 	lists, errs := loadLists(files.Lists)
 	// One literal table for both stages: each event's log is scanned once
 	// and the decoders' scan serves the rules.

@@ -3,6 +3,7 @@ package engine
 import (
 	"github.com/gossec/gossec/decoders"
 	"github.com/gossec/gossec/internal/config"
+	"github.com/gossec/gossec/internal/osregex"
 	"github.com/gossec/gossec/internal/predecode"
 	"github.com/gossec/gossec/rules"
 )
@@ -34,11 +35,12 @@ type Features struct {
 	SameLocationIsHost bool // OSSEC: same_location compares host names
 	GroupNoNewlines    bool // Wazuh >= 4.14.0: newlines removed from <group> text
 
-	// Wazuh3Regex: OS_Regex alternatives that consume nothing never match
-	// (Wazuh 3.x; 4.2 and later return the start of the subject). The
-	// hook for internal/osregex's Wazuh-3 compile option: recorded here,
-	// not yet applied by the matcher.
-	Wazuh3Regex bool
+	// RegexEngine selects the OS_Regex/OS_Match semantics of the release
+	// (osregex.Engine): Wazuh 4.2 and later return the start of the
+	// subject for an alternative that consumes nothing, Wazuh before 4.2
+	// and OSSEC before 3.3 do not match it (Wazuh3), OSSEC 3.3 and later
+	// rewrite both into caseless PCRE2 (OSSEC).
+	RegexEngine osregex.Engine
 }
 
 // FeaturesOf resolves the behaviours of engine e (already resolved: a
@@ -57,6 +59,10 @@ func FeaturesOf(e config.Engine) Features {
 		// change (ossec-hids #922) is in the 4.3.0 development tree.
 		f.SimpleHTTPGetOnly = e.AtLeast(4, 3, 0)
 		f.SameLocationIsHost = true
+		f.RegexEngine = osregex.Wazuh3
+		if e.AtLeast(3, 3, 0) {
+			f.RegexEngine = osregex.OSSEC
+		}
 	default:
 		f.Predecode = predecode.Options{
 			Dialect:      predecode.Wazuh,
@@ -65,7 +71,9 @@ func FeaturesOf(e config.Engine) Features {
 		}
 		f.JSONUserIsDstUser = e.AtLeast(4, 14, 1)
 		f.GroupNoNewlines = e.AtLeast(4, 14, 0)
-		f.Wazuh3Regex = !e.AtLeast(4, 0, 0)
+		if !e.AtLeast(4, 2, 0) {
+			f.RegexEngine = osregex.Wazuh3
+		}
 	}
 	return f
 }
@@ -77,6 +85,7 @@ func (f Features) decoderOptions(o decoders.LoadOptions) decoders.LoadOptions {
 	o.OneDataField = f.OneDataField
 	o.FTSSubstring = f.FTSSubstring
 	o.JSONUserIsDstUser = f.JSONUserIsDstUser
+	o.RegexEngine = f.RegexEngine
 	return o
 }
 
@@ -86,5 +95,6 @@ func (f Features) ruleOptions(o rules.LoadOptions) rules.LoadOptions {
 	o.SimpleHTTPGetOnly = f.SimpleHTTPGetOnly
 	o.SameLocationIsHost = f.SameLocationIsHost
 	o.GroupNoNewlines = f.GroupNoNewlines
+	o.RegexEngine = f.RegexEngine
 	return o
 }

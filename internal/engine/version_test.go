@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/gossec/gossec/internal/osregex"
 	"path/filepath"
 	"testing"
 
@@ -9,18 +10,20 @@ import (
 
 func TestFeaturesOf(t *testing.T) {
 	type sw struct {
-		strip, compact, getOnly, hostLoc, noULS, suricata, jsonUser, groupNL, w3 bool
+		strip, compact, getOnly, hostLoc, noULS, suricata, jsonUser, groupNL bool
+		regex                                                                osregex.Engine
 	}
 	tests := []struct {
 		engine string
 		want   sw
 	}{
-		{"ossec-2.8", sw{hostLoc: true, noULS: true}},
-		{"ossec-3.3", sw{compact: true, hostLoc: true, noULS: true}},
-		{"ossec-3.8", sw{strip: true, compact: true, hostLoc: true, noULS: true}},
-		{"ossec-4.2", sw{strip: true, compact: true, hostLoc: true, noULS: true}},
-		{"ossec-current", sw{strip: true, compact: true, getOnly: true, hostLoc: true, noULS: true}},
-		{"wazuh-3.13", sw{noULS: true, w3: true}},
+		{"ossec-2.8", sw{hostLoc: true, noULS: true, regex: osregex.Wazuh3}},
+		{"ossec-3.3", sw{compact: true, hostLoc: true, noULS: true, regex: osregex.OSSEC}},
+		{"ossec-3.8", sw{strip: true, compact: true, hostLoc: true, noULS: true, regex: osregex.OSSEC}},
+		{"ossec-4.2", sw{strip: true, compact: true, hostLoc: true, noULS: true, regex: osregex.OSSEC}},
+		{"ossec-current", sw{strip: true, compact: true, getOnly: true, hostLoc: true, noULS: true, regex: osregex.OSSEC}},
+		{"wazuh-3.13", sw{noULS: true, regex: osregex.Wazuh3}},
+		{"wazuh-4.1", sw{noULS: true, regex: osregex.Wazuh3}},
 		{"wazuh-4.2", sw{noULS: true}},
 		{"wazuh-4.9", sw{}},
 		{"wazuh-4.12", sw{suricata: true}},
@@ -35,7 +38,7 @@ func TestFeaturesOf(t *testing.T) {
 		}
 		f := FeaturesOf(e)
 		got := sw{f.StripControl, f.CompactCaptures, f.SimpleHTTPGetOnly, f.SameLocationIsHost,
-			f.Predecode.NoMacULS, f.Predecode.SuricataLong, f.JSONUserIsDstUser, f.GroupNoNewlines, f.Wazuh3Regex}
+			f.Predecode.NoMacULS, f.Predecode.SuricataLong, f.JSONUserIsDstUser, f.GroupNoNewlines, f.RegexEngine}
 		if got != tt.want {
 			t.Errorf("%s: %+v, want %+v", tt.engine, got, tt.want)
 		}
