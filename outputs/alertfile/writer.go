@@ -123,9 +123,15 @@ func Open(cfg Config) (*Writer, error) {
 // alerts.log and/or alerts.json. An alert with a zero Time is stamped with
 // the clock first.
 //
+// Records are kept in memory and written to the files by Flush, or when
+// more than maxPending bytes wait (one write(2) per file for many
+// records instead of one per record). The id's offset counts the records
+// still in memory, so ids are the ones immediate writes would give.
+//
 // The write is all or nothing: when one file refuses the record (ENOSPC,
-// EIO), what was appended to either file is cut off again and the error
-// returned, so a retry writes the record once, whole, with the same id.
+// EIO, while writing what waited), the record is taken out of both and
+// the error returned, so a retry writes the record once, whole, with the
+// same id.
 func (w *Writer) WriteAlert(a *alert.Alert) error {
 	if err := w.prepare(a); err != nil {
 		return err
@@ -133,8 +139,13 @@ func (w *Writer) WriteAlert(a *alert.Alert) error {
 	if a.Rule == nil {
 		return fmt.Errorf("alertfile: write alert for %q: %w", a.Event.Location, ErrNoRule)
 	}
+	// The id is set even when the write fails: the daemon hands the alert
+	// to its other outputs anyway, and a retry gets the same one.
 	w.lastOffset = w.alertOffset()
 	a.ID = formatID(a.Time, w.lastOffset)
+	if err := w.writeFull(alertsLog, alertsJSON); err != nil {
+		return err
+	}
 	var tx txn
 	if s := w.streams[alertsLog]; s != nil {
 		w.buf = alert.AppendLog(w.buf[:0], a)
@@ -161,6 +172,9 @@ func (w *Writer) WriteArchive(a *alert.Alert) error {
 	if err := w.prepare(a); err != nil {
 		return err
 	}
+	if err := w.writeFull(archivesLog, archivesJSON); err != nil {
+		return err
+	}
 	var tx txn
 	if s := w.streams[archivesLog]; s != nil && !isKeepalive(a.Event.Location) {
 		w.buf = appendArchiveLine(w.buf[:0], a)
@@ -176,6 +190,58 @@ func (w *Writer) WriteArchive(a *alert.Alert) error {
 		w.buf = append(alert.AppendJSON(w.buf[:0], a), '\n')
 		a.ID = saved
 		if err := tx.write(s, w.buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFull writes out the records waiting in memory for the pair of
+// streams i and j when either holds more than maxPending bytes, or keeps
+// more than maxUnsynced bytes for rewriting (then it fsyncs too).
+func (w *Writer) writeFull(i, j int) error {
+	full, syncFull := false, false
+	for _, s := range []*stream{w.streams[i], w.streams[j]} {
+		if s != nil {
+			full = full || s.suspect || len(s.unsynced)-s.written > maxPending
+			syncFull = syncFull || len(s.unsynced) > maxUnsynced-maxRecord
+		}
+	}
+	if !full && !syncFull {
+		return nil
+	}
+	if err := w.writePair(w.streams[i], w.streams[j]); err != nil {
+		return err
+	}
+	if syncFull {
+		for _, s := range []*stream{w.streams[i], w.streams[j]} {
+			if s == nil {
+				continue
+			}
+			if err := s.sync(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writePair writes what waits in memory for a and b (either may be nil).
+// When b refuses its part, what a wrote is cut back: the files of a pair
+// hold the same records.
+func (w *Writer) writePair(a, b *stream) error {
+	var mark int
+	if a != nil {
+		mark = a.written
+		if err := a.writePending(); err != nil {
+			return err
+		}
+	}
+	if b != nil {
+		if err := b.writePending(); err != nil {
+			if a != nil {
+				a.unwrite(mark)
+			}
 			return err
 		}
 	}
@@ -201,16 +267,25 @@ func (t *txn) write(s *stream, b []byte) error {
 	return nil
 }
 
-// Flush makes everything written so far durable (fsync). When an fsync
+// Flush writes the records waiting in memory and makes everything written
+// so far durable (fsync). When an fsync
 // fails, the records written since the last good one are kept in memory
 // and written again before the next fsync (the kernel may have dropped
 // the pages it could not write back, and a second fsync would not say so):
 // a Flush that returns nil means every record so far is on disk.
 func (w *Writer) Flush() error {
 	var errs []error
-	for _, s := range w.streams {
-		if s != nil {
-			errs = append(errs, s.sync())
+	for _, p := range [][2]int{{alertsLog, alertsJSON}, {archivesLog, archivesJSON}} {
+		a, b := w.streams[p[0]], w.streams[p[1]]
+		if err := w.writePair(a, b); err != nil {
+			// Not synced either: sync would write a's part alone.
+			errs = append(errs, err)
+			continue
+		}
+		for _, s := range []*stream{a, b} {
+			if s != nil {
+				errs = append(errs, s.sync())
+			}
 		}
 	}
 	return errors.Join(errs...)
@@ -232,7 +307,7 @@ func (w *Writer) closeFiles() error {
 		if s != nil && s.f != nil {
 			errs = append(errs, s.f.Close())
 			s.f = nil
-			s.unsynced = nil
+			s.unsynced, s.written = nil, 0
 		}
 	}
 	return errors.Join(errs...)
@@ -270,6 +345,14 @@ func (w *Writer) alertOffset() int64 {
 
 // openDay moves every stream to the dated files of d.
 func (w *Writer) openDay(d dayKey) error {
+	// The records waiting in memory go to the files of their day, a pair
+	// at a time, before any file is closed.
+	if err := w.writePair(w.streams[alertsLog], w.streams[alertsJSON]); err != nil {
+		return err
+	}
+	if err := w.writePair(w.streams[archivesLog], w.streams[archivesJSON]); err != nil {
+		return err
+	}
 	for _, s := range w.streams {
 		if s == nil {
 			continue
@@ -315,12 +398,13 @@ func appendArchiveLine(b []byte, a *alert.Alert) []byte {
 // stream is one of the four files: the open dated file plus its short
 // hard-linked name.
 //
-// The file is meant to hold exactly size bytes: the synced bytes (on disk
-// for sure) followed by unsynced, the records written since the last good
-// fsync. When a write or an fsync fails in a way that may leave the file
-// different from that (a partial write whose cut failed, an fsync error),
-// suspect is set and the next write or sync first restores the file:
-// truncate to synced, write unsynced again.
+// size counts the synced bytes (on disk for sure) followed by unsynced,
+// the records accepted since the last good fsync; the file holds the
+// synced bytes and the first written bytes of unsynced, the rest waits in
+// memory for writePending. When a write or an fsync fails in a way that
+// may leave the file different from that (a partial write whose cut
+// failed, an fsync error), suspect is set and the next write or sync
+// first restores the file: truncate to synced, write unsynced again.
 type stream struct {
 	base     string // HOME/logs/alerts or HOME/logs/archives
 	tag      string // "alerts" or "archive" in ossec-<tag>-DD.<ext>
@@ -332,6 +416,7 @@ type stream struct {
 	size     int64
 	synced   int64
 	unsynced []byte
+	written  int // bytes of unsynced that are in the file
 	dirty    bool
 	suspect  bool
 
@@ -343,6 +428,14 @@ type stream struct {
 // write first fsyncs, so a failing disk stops the writer instead of
 // growing memory.
 const maxUnsynced = 4 << 20
+
+// maxPending bounds the records a stream holds in memory before they are
+// written to the file (Flush writes them otherwise).
+const maxPending = 256 << 10
+
+// maxRecord is the room kept under maxUnsynced for the next record: a
+// record larger than that may go over the bound once.
+const maxRecord = 64 << 10
 
 // repairWindow is how far back from the end a torn tail is looked for.
 const repairWindow = 1 << 20
@@ -397,7 +490,7 @@ func (s *stream) open(d dayKey) error {
 		return err
 	}
 	s.f, s.path, s.size, s.synced, s.dirty, s.suspect = f, path, size, size, false, false
-	s.unsynced = s.unsynced[:0]
+	s.unsynced, s.written = s.unsynced[:0], 0
 	return s.relink()
 }
 
@@ -472,32 +565,55 @@ func (s *stream) relink() error {
 	return nil
 }
 
-// write appends one whole record with a single write call. A write that
-// fails part way is cut back, so the file never holds half a record that
-// the next one would be glued to.
+// write accepts one whole record: it waits in memory for writePending
+// (Writer.writeFull made room before).
 func (s *stream) write(b []byte) error {
 	if s.f == nil {
 		return fmt.Errorf("alertfile: write %q: file not open", s.path)
 	}
-	if s.suspect || len(s.unsynced)+len(b) > maxUnsynced {
-		if err := s.sync(); err != nil {
-			return err
-		}
-	}
-	n, err := s.f.Write(b)
-	if err != nil {
-		if n > 0 {
-			s.cut(s.size)
-		}
-		return fmt.Errorf("alertfile: write %q: %w", s.path, err)
-	}
-	s.size += int64(n)
+	s.size += int64(len(b))
 	s.unsynced = append(s.unsynced, b...)
 	s.dirty = true
 	return nil
 }
 
-// rollback removes what was written after size (a record the other file
+// writePending writes the records waiting in memory with a single write
+// call. A write that fails part way is cut back, so the file never holds
+// part of a record that the next one would be glued to; the records stay
+// in memory for the next try.
+func (s *stream) writePending() error {
+	if s.f == nil {
+		return nil
+	}
+	if s.suspect {
+		return s.restore()
+	}
+	if s.written == len(s.unsynced) {
+		return nil
+	}
+	n, err := s.f.Write(s.unsynced[s.written:])
+	if err != nil {
+		if n > 0 {
+			s.cut(s.synced + int64(s.written))
+		}
+		return fmt.Errorf("alertfile: write %q: %w", s.path, err)
+	}
+	s.written = len(s.unsynced)
+	return nil
+}
+
+// unwrite cuts the file back to the first written bytes of unsynced (what
+// writePending wrote, refused by the other file of the pair); the records
+// stay in memory.
+func (s *stream) unwrite(written int) {
+	if written >= s.written {
+		return
+	}
+	s.written = written
+	s.cut(s.synced + int64(written))
+}
+
+// rollback removes what was accepted after size (a record the other file
 // of the pair refused).
 func (s *stream) rollback(size int64) {
 	if size < s.synced || size > s.size {
@@ -505,7 +621,10 @@ func (s *stream) rollback(size int64) {
 	}
 	s.unsynced = s.unsynced[:len(s.unsynced)-int(s.size-size)]
 	s.size = size
-	s.cut(size)
+	if s.written > len(s.unsynced) {
+		s.written = len(s.unsynced)
+		s.cut(size)
+	}
 }
 
 // cut truncates the file to size; when that fails the file is suspect and
@@ -521,12 +640,14 @@ func (s *stream) restore() error {
 	if err := s.f.Truncate(s.synced); err != nil {
 		return fmt.Errorf("alertfile: restore %q: %w", s.path, err)
 	}
+	s.written = 0
 	if len(s.unsynced) > 0 {
 		if _, err := s.f.Write(s.unsynced); err != nil {
 			s.f.Truncate(s.synced)
 			return fmt.Errorf("alertfile: restore %q: %w", s.path, err)
 		}
 	}
+	s.written = len(s.unsynced)
 	s.suspect = false
 	return nil
 }
@@ -535,10 +656,8 @@ func (s *stream) sync() error {
 	if s.f == nil || !s.dirty && !s.suspect {
 		return nil
 	}
-	if s.suspect {
-		if err := s.restore(); err != nil {
-			return err
-		}
+	if err := s.writePending(); err != nil {
+		return err
 	}
 	if err := s.f.Sync(); err != nil {
 		// The kernel may have dropped the pages it failed to write: write
@@ -547,7 +666,7 @@ func (s *stream) sync() error {
 		return fmt.Errorf("alertfile: sync %q: %w", s.path, err)
 	}
 	s.synced = s.size
-	s.unsynced = s.unsynced[:0]
+	s.unsynced, s.written = s.unsynced[:0], 0
 	s.dirty = false
 	return nil
 }

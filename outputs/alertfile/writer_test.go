@@ -46,6 +46,14 @@ func open(t *testing.T, cfg Config) *Writer {
 	return w
 }
 
+// flush writes out what w holds in memory, before a test reads the files.
+func flush(t *testing.T, w *Writer) {
+	t.Helper()
+	if err := w.Flush(); err != nil {
+		t.Fatalf("Flush: %v", err)
+	}
+}
+
 func read(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -114,6 +122,7 @@ func TestFormatsOnOff(t *testing.T) {
 			if err := w.WriteAlert(first); err != nil {
 				t.Fatal(err)
 			}
+			flush(t, w)
 			logSize, jsonSize := fileSize(t, dir, "alerts.log"), fileSize(t, dir, "alerts.json")
 			if err := w.WriteAlert(second); err != nil {
 				t.Fatal(err)
@@ -192,6 +201,7 @@ func TestRotationAcrossMidnight(t *testing.T) {
 			if !sameFile(t, newPath, filepath.Join(alerts, "alerts.log")) {
 				t.Error("alerts.log does not follow the new day")
 			}
+			flush(t, w)
 			if got := read(t, old); !strings.Contains(got, "before midnight") || strings.Contains(got, "after midnight") {
 				t.Errorf("old dated file:\n%s", got)
 			}
@@ -251,6 +261,7 @@ func TestReopenContinuesOffsets(t *testing.T) {
 	if want := "." + strconv.Itoa(size); !strings.HasSuffix(a.ID, want) {
 		t.Errorf("id after restart %q, want suffix %q", a.ID, want)
 	}
+	flush(t, w2)
 	if got := strings.Count(read(t, filepath.Join(dir, "alerts", "alerts.log")), "** Alert "); got != 3 {
 		t.Errorf("alerts.log holds %d alerts, want 3", got)
 	}
@@ -283,6 +294,7 @@ func TestArchives(t *testing.T) {
 	wantLog := "2026 Nov 21 08:07:06 web1->/var/log/syslog Nov 21 08:07:06 web1 cron[2]: tick\n" +
 		"2026 Nov 21 08:07:06 web1->/var/log/auth.log Accepted password\n" +
 		"2026 Nov 21 08:07:06 (db1) 10.0.0.7->/var/log/mysql/error.log mysqld: ready\n"
+	flush(t, w)
 	if got := read(t, filepath.Join(dir, "archives", "archives.log")); got != wantLog {
 		t.Errorf("archives.log:\n%q\nwant\n%q", got, wantLog)
 	}
@@ -382,6 +394,7 @@ func TestHostileBytes(t *testing.T) {
 			if err := w.WriteArchive(a); err != nil {
 				t.Fatal(err)
 			}
+			flush(t, w)
 			wantArchive := "2026 Nov 21 08:07:06 web" + tt.want + "->/var/log/" + tt.want + " log " + tt.want + "\n"
 			if got := read(t, filepath.Join(dir, "archives", "archives.log")); got != wantArchive {
 				t.Errorf("archives.log %q, want %q", got, wantArchive)
