@@ -38,7 +38,9 @@ func Replay(args []string, s Streams) int {
 	if code != ExitOK {
 		return code
 	}
-	r := &replayer{an: engine.NewAnalyzer(rs, engine.Options{}), w: bufio.NewWriter(s.Out), all: *all, progress: isTerminal(s.Err), errw: s.Err}
+	// A large buffer: a replay writes tens of megabytes of JSON, and the
+	// default 4 KiB costs a write(2) every few alerts.
+	r := &replayer{an: engine.NewAnalyzer(rs, engine.Options{}), w: bufio.NewWriterSize(s.Out, 64<<10), all: *all, progress: isTerminal(s.Err), errw: s.Err}
 	defer r.w.Flush()
 	for _, name := range fs.Args() {
 		if err := r.file(name, *format); err != nil {
