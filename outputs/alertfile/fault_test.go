@@ -29,6 +29,9 @@ type faults struct {
 	drop     bool
 	truncErr error
 	syncs    int
+	// capacity, when set, is the size a file cannot grow past: a write
+	// fills it up to there and fails with ENOSPC, as a full disk does.
+	capacity int64
 }
 
 func (fs *faults) set(f func(*faults)) {
@@ -60,8 +63,18 @@ type faultFile struct {
 
 func (f *faultFile) Write(b []byte) (int, error) {
 	f.fs.mu.Lock()
-	err, partial := f.fs.writeErr, f.fs.partial
+	err, partial, capacity := f.fs.writeErr, f.fs.partial, f.fs.capacity
 	f.fs.mu.Unlock()
+	if err == nil && capacity > 0 {
+		st, serr := f.file.Stat()
+		if serr != nil {
+			return 0, serr
+		}
+		if room := capacity - st.Size(); int64(len(b)) > room {
+			n, _ := f.file.Write(b[:max(0, room)])
+			return n, syscall.ENOSPC
+		}
+	}
 	if err == nil {
 		return f.file.Write(b)
 	}
@@ -268,6 +281,52 @@ func TestFailedWriteLeavesWholeRecords(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestFullDiskFillsUpToTheLastRecord: when the batch of waiting records
+// does not fit, as many whole records as fit are written, the same ones
+// in both files of the pair, so the disk is used up before the writer
+// stops; once space is back every record is there once, in order.
+func TestFullDiskFillsUpToTheLastRecord(t *testing.T) {
+	for _, suffix := range []string{".json", ".log"} {
+		t.Run(suffix, func(t *testing.T) {
+			dir := t.TempDir()
+			clk := &fakeClock{at("2026-11-21 10:00:00")}
+			fs := &faults{suffix: suffix, capacity: 20 << 10}
+			w := open(t, Config{Dir: dir, AlertsLog: true, AlertsJSON: true, Clock: clk.now, openFile: fs.open})
+			lines := numbered(100)
+			for i := range lines {
+				lines[i] += " " + strings.Repeat("z", 500)
+				if err := w.WriteAlert(newAlert(clk.t, "/var/log/auth.log", lines[i])); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Flush(); !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("Flush past the capacity: %v, want ENOSPC", err)
+			}
+			js, logs := records(t, dir)
+			if strings.Join(js, "|") != strings.Join(logs, "|") || strings.Join(js, "|") != strings.Join(lines[:len(js)], "|") {
+				t.Fatalf("after the full disk alerts.json holds %d records, alerts.log %d: not the same first records", len(js), len(logs))
+			}
+			full := filepath.Join(dir, "alerts", "alerts"+suffix)
+			st, err := os.Stat(full)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if room := fs.capacity - st.Size(); room > 2<<10 {
+				t.Errorf("%s stopped %d bytes short of its capacity: the records that fit were not written", full, room)
+			}
+			if len(js) == 0 {
+				t.Error("no record written before the disk was full")
+			}
+			fs.set(func(f *faults) { f.capacity = 0 })
+			flush(t, w)
+			js, logs = records(t, dir)
+			if strings.Join(js, "|") != strings.Join(lines, "|") || strings.Join(logs, "|") != strings.Join(lines, "|") {
+				t.Errorf("once space is back alerts.json holds %d records, alerts.log %d, want the %d in order", len(js), len(logs), len(lines))
+			}
+		})
 	}
 }
 

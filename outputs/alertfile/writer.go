@@ -76,8 +76,11 @@ type Writer struct {
 	// lastOffset is the offset of the last alert written (analysisd's
 	// __crt_ftell); archives.json ids reuse it.
 	lastOffset int64
-	buf        []byte
-	closed     bool
+	// seq numbers the records: the same number in both files of a pair,
+	// so that a pair cut back after a full disk keeps the same records.
+	seq    uint64
+	buf    []byte
+	closed bool
 }
 
 type dayKey struct {
@@ -146,7 +149,8 @@ func (w *Writer) WriteAlert(a *alert.Alert) error {
 	if err := w.writeFull(alertsLog, alertsJSON); err != nil {
 		return err
 	}
-	var tx txn
+	w.seq++
+	tx := txn{seq: w.seq}
 	if s := w.streams[alertsLog]; s != nil {
 		w.buf = alert.AppendLog(w.buf[:0], a)
 		if err := tx.write(s, w.buf); err != nil {
@@ -175,7 +179,8 @@ func (w *Writer) WriteArchive(a *alert.Alert) error {
 	if err := w.writeFull(archivesLog, archivesJSON); err != nil {
 		return err
 	}
-	var tx txn
+	w.seq++
+	tx := txn{seq: w.seq}
 	if s := w.streams[archivesLog]; s != nil && !isKeepalive(a.Event.Location) {
 		w.buf = appendArchiveLine(w.buf[:0], a)
 		if err := tx.write(s, w.buf); err != nil {
@@ -227,20 +232,31 @@ func (w *Writer) writeFull(i, j int) error {
 }
 
 // writePair writes what waits in memory for a and b (either may be nil).
-// When b refuses its part, what a wrote is cut back: the files of a pair
-// hold the same records.
+// When a file refuses the batch (a full disk), as many whole records as
+// fit are written one by one, so the disk is used up to its last record;
+// then the other file of the pair is cut back to the records both hold,
+// and the error returned: the files of a pair hold the same records.
 func (w *Writer) writePair(a, b *stream) error {
-	var mark int
+	var markA int
 	if a != nil {
-		mark = a.written
+		markA = a.written
 		if err := a.writePending(); err != nil {
+			a.writeEach(^uint64(0))
+			if b != nil {
+				upTo := a.lastWritten()
+				if b.writeBatch(upTo) != nil {
+					b.writeEach(upTo)
+				}
+				a.unwrite(max(markA, a.boundary(b.lastWritten())))
+			}
 			return err
 		}
 	}
 	if b != nil {
 		if err := b.writePending(); err != nil {
+			b.writeEach(^uint64(0))
 			if a != nil {
-				a.unwrite(mark)
+				a.unwrite(max(markA, a.boundary(b.lastWritten())))
 			}
 			return err
 		}
@@ -251,13 +267,14 @@ func (w *Writer) writePair(a, b *stream) error {
 // txn is one record written to up to two streams: when the second
 // refuses it, the first is cut back, so a record is in both or in none.
 type txn struct {
+	seq   uint64
 	done  *stream
 	start int64
 }
 
 func (t *txn) write(s *stream, b []byte) error {
 	start := s.size
-	if err := s.write(b); err != nil {
+	if err := s.write(b, t.seq); err != nil {
 		if t.done != nil {
 			t.done.rollback(t.start)
 		}
@@ -307,7 +324,7 @@ func (w *Writer) closeFiles() error {
 		if s != nil && s.f != nil {
 			errs = append(errs, s.f.Close())
 			s.f = nil
-			s.unsynced, s.written = nil, 0
+			s.unsynced, s.recs, s.written = nil, nil, 0
 		}
 	}
 	return errors.Join(errs...)
@@ -416,12 +433,20 @@ type stream struct {
 	size     int64
 	synced   int64
 	unsynced []byte
-	written  int // bytes of unsynced that are in the file
+	recs     []rec // the records of unsynced
+	written  int   // bytes of unsynced that are in the file, whole records
 	dirty    bool
 	suspect  bool
 
 	openFile func(path string) (file, error)
 	onRepair func(path string, cut int64)
+}
+
+// rec is one record of a stream's unsynced bytes: its sequence number
+// and where it ends.
+type rec struct {
+	seq uint64
+	end int
 }
 
 // maxUnsynced bounds the records a stream keeps for rewriting: past it, a
@@ -490,7 +515,7 @@ func (s *stream) open(d dayKey) error {
 		return err
 	}
 	s.f, s.path, s.size, s.synced, s.dirty, s.suspect = f, path, size, size, false, false
-	s.unsynced, s.written = s.unsynced[:0], 0
+	s.unsynced, s.recs, s.written = s.unsynced[:0], s.recs[:0], 0
 	return s.relink()
 }
 
@@ -567,12 +592,13 @@ func (s *stream) relink() error {
 
 // write accepts one whole record: it waits in memory for writePending
 // (Writer.writeFull made room before).
-func (s *stream) write(b []byte) error {
+func (s *stream) write(b []byte, seq uint64) error {
 	if s.f == nil {
 		return fmt.Errorf("alertfile: write %q: file not open", s.path)
 	}
 	s.size += int64(len(b))
 	s.unsynced = append(s.unsynced, b...)
+	s.recs = append(s.recs, rec{seq, len(s.unsynced)})
 	s.dirty = true
 	return nil
 }
@@ -602,6 +628,75 @@ func (s *stream) writePending() error {
 	return nil
 }
 
+// writeBatch writes the waiting records numbered up to upTo in one call.
+func (s *stream) writeBatch(upTo uint64) error {
+	if s.suspect {
+		return s.restore()
+	}
+	end := s.boundary(upTo)
+	if end <= s.written {
+		return nil
+	}
+	n, err := s.f.Write(s.unsynced[s.written:end])
+	if err != nil {
+		if n > 0 {
+			s.cut(s.synced + int64(s.written))
+		}
+		return fmt.Errorf("alertfile: write %q: %w", s.path, err)
+	}
+	s.written = end
+	return nil
+}
+
+// writeEach writes the waiting records numbered up to upTo one write call
+// each, until one is refused (cut back when partly written).
+func (s *stream) writeEach(upTo uint64) {
+	if s.suspect {
+		return
+	}
+	for _, r := range s.recs {
+		if r.end <= s.written {
+			continue
+		}
+		if r.seq > upTo {
+			return
+		}
+		n, err := s.f.Write(s.unsynced[s.written:r.end])
+		if err != nil {
+			if n > 0 {
+				s.cut(s.synced + int64(s.written))
+			}
+			return
+		}
+		s.written = r.end
+	}
+}
+
+// lastWritten is the number of the last record in the file among those
+// since the last fsync (0 when none).
+func (s *stream) lastWritten() uint64 {
+	var seq uint64
+	for _, r := range s.recs {
+		if r.end > s.written {
+			break
+		}
+		seq = r.seq
+	}
+	return seq
+}
+
+// boundary is the end in unsynced of the last record numbered up to upTo.
+func (s *stream) boundary(upTo uint64) int {
+	end := 0
+	for _, r := range s.recs {
+		if r.seq > upTo {
+			break
+		}
+		end = r.end
+	}
+	return end
+}
+
 // unwrite cuts the file back to the first written bytes of unsynced (what
 // writePending wrote, refused by the other file of the pair); the records
 // stay in memory.
@@ -620,6 +715,9 @@ func (s *stream) rollback(size int64) {
 		return
 	}
 	s.unsynced = s.unsynced[:len(s.unsynced)-int(s.size-size)]
+	for len(s.recs) > 0 && s.recs[len(s.recs)-1].end > len(s.unsynced) {
+		s.recs = s.recs[:len(s.recs)-1]
+	}
 	s.size = size
 	if s.written > len(s.unsynced) {
 		s.written = len(s.unsynced)
@@ -666,7 +764,7 @@ func (s *stream) sync() error {
 		return fmt.Errorf("alertfile: sync %q: %w", s.path, err)
 	}
 	s.synced = s.size
-	s.unsynced, s.written = s.unsynced[:0], 0
+	s.unsynced, s.recs, s.written = s.unsynced[:0], s.recs[:0], 0
 	s.dirty = false
 	return nil
 }
