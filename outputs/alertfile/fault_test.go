@@ -295,17 +295,30 @@ func TestFullDiskFillsUpToTheLastRecord(t *testing.T) {
 			clk := &fakeClock{at("2026-11-21 10:00:00")}
 			fs := &faults{suffix: suffix, capacity: 20 << 10}
 			w := open(t, Config{Dir: dir, AlertsLog: true, AlertsJSON: true, Clock: clk.now, openFile: fs.open})
-			lines := numbered(100)
-			for i := range lines {
-				lines[i] += " " + strings.Repeat("z", 500)
-				if err := w.WriteAlert(newAlert(clk.t, "/var/log/auth.log", lines[i])); err != nil {
-					t.Fatal(err)
+			// Records go in until one is refused: the writer wrote what it
+			// held once past maxPending and found the disk full.
+			var lines []string
+			for i := 0; ; i++ {
+				if i > 1000 {
+					t.Fatal("no write refused past the capacity")
 				}
+				line := "line " + strconv.Itoa(i) + " " + strings.Repeat("z", 500)
+				err := w.WriteAlert(newAlert(clk.t, "/var/log/auth.log", line))
+				if err != nil {
+					if !errors.Is(err, syscall.ENOSPC) {
+						t.Fatalf("write past the capacity: %v, want ENOSPC", err)
+					}
+					break
+				}
+				lines = append(lines, line)
 			}
 			if err := w.Flush(); !errors.Is(err, syscall.ENOSPC) {
 				t.Fatalf("Flush past the capacity: %v, want ENOSPC", err)
 			}
 			js, logs := records(t, dir)
+			if got := w.Durable(); got != uint64(len(js)) {
+				t.Errorf("Durable() = %d with %d records in both files", got, len(js))
+			}
 			if strings.Join(js, "|") != strings.Join(logs, "|") || strings.Join(js, "|") != strings.Join(lines[:len(js)], "|") {
 				t.Fatalf("after the full disk alerts.json holds %d records, alerts.log %d: not the same first records", len(js), len(logs))
 			}

@@ -295,8 +295,15 @@ func (w *Writer) Flush() error {
 	for _, p := range [][2]int{{alertsLog, alertsJSON}, {archivesLog, archivesJSON}} {
 		a, b := w.streams[p[0]], w.streams[p[1]]
 		if err := w.writePair(a, b); err != nil {
-			// Not synced either: sync would write a's part alone.
+			// The whole records both files took are made durable, so
+			// that Durable moves past them; sync would write a's
+			// refused part alone.
 			errs = append(errs, err)
+			for _, s := range []*stream{a, b} {
+				if s != nil {
+					s.syncWritten()
+				}
+			}
 			continue
 		}
 		for _, s := range []*stream{a, b} {
@@ -306,6 +313,24 @@ func (w *Writer) Flush() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Seq is the number of the last record accepted by WriteAlert or
+// WriteArchive (0 before the first); numbers only grow.
+func (w *Writer) Seq() uint64 { return w.seq }
+
+// Durable is the number up to which every record is on disk (fsynced) in
+// every file: after a Flush that failed part way (a full disk), the
+// records before the first one a file refused. The daemon commits the
+// positions of those lines and no others.
+func (w *Writer) Durable() uint64 {
+	d := w.seq
+	for _, s := range w.streams {
+		if s != nil && len(s.recs) > 0 {
+			d = min(d, s.recs[0].seq-1)
+		}
+	}
+	return d
 }
 
 // Close flushes and closes the files. The hard links stay in place.
@@ -456,7 +481,12 @@ const maxUnsynced = 4 << 20
 
 // maxPending bounds the records a stream holds in memory before they are
 // written to the file (Flush writes them otherwise).
-const maxPending = 256 << 10
+//
+// Small: a write refused by a full disk is seen within a few records, so
+// that the daemon stops taking events (and sending their alerts to the
+// other outputs) soon after the disk fills up, as with one write per
+// record; each write still carries tens of records.
+const maxPending = 16 << 10
 
 // maxRecord is the room kept under maxUnsynced for the next record: a
 // record larger than that may go over the bound once.
@@ -695,6 +725,30 @@ func (s *stream) boundary(upTo uint64) int {
 		end = r.end
 	}
 	return end
+}
+
+// syncWritten fsyncs the whole records already in the file (after a
+// refused batch) and drops them from the bytes kept for rewriting.
+func (s *stream) syncWritten() {
+	if s.f == nil || s.suspect || s.written == 0 {
+		return
+	}
+	if err := s.f.Sync(); err != nil {
+		s.suspect = true
+		return
+	}
+	n := s.written
+	s.synced += int64(n)
+	s.unsynced = s.unsynced[:copy(s.unsynced, s.unsynced[n:])]
+	k := 0
+	for _, r := range s.recs {
+		if r.end > n {
+			s.recs[k] = rec{r.seq, r.end - n}
+			k++
+		}
+	}
+	s.recs = s.recs[:k]
+	s.written = 0
 }
 
 // unwrite cuts the file back to the first written bytes of unsynced (what
