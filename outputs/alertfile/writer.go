@@ -208,7 +208,7 @@ func (w *Writer) writeFull(i, j int) error {
 	full, syncFull := false, false
 	for _, s := range []*stream{w.streams[i], w.streams[j]} {
 		if s != nil {
-			full = full || s.suspect || len(s.unsynced)-s.written > maxPending
+			full = full || s.failing || s.suspect || len(s.unsynced)-s.written > maxPending
 			syncFull = syncFull || len(s.unsynced) > maxUnsynced-maxRecord
 		}
 	}
@@ -237,6 +237,16 @@ func (w *Writer) writeFull(i, j int) error {
 // then the other file of the pair is cut back to the records both hold,
 // and the error returned: the files of a pair hold the same records.
 func (w *Writer) writePair(a, b *stream) error {
+	err := w.writePairOnce(a, b)
+	for _, s := range []*stream{a, b} {
+		if s != nil {
+			s.failing = err != nil
+		}
+	}
+	return err
+}
+
+func (w *Writer) writePairOnce(a, b *stream) error {
 	var markA int
 	if a != nil {
 		markA = a.written
@@ -462,6 +472,10 @@ type stream struct {
 	written  int   // bytes of unsynced that are in the file, whole records
 	dirty    bool
 	suspect  bool
+	// failing is set while the pair refuses writes: every record is then
+	// written at once, so that the error keeps being returned (and the
+	// caller keeps retrying) until the disk takes records again.
+	failing bool
 
 	openFile func(path string) (file, error)
 	onRepair func(path string, cut int64)
