@@ -45,8 +45,13 @@
 // the recovery; it resumes by itself. SIGTERM during such an outage still
 // stops at once: the events not delivered are dropped uncommitted, so the
 // lines of files are read again at the next start (events from the network
-// or commands are lost and counted, stop_lost). A reload waits for the
-// outage to end. Counters: output_errors (failed attempts), output_stalls
+// or commands are lost and counted, stop_lost; so are, uncounted, the
+// alerts the alert files held in memory, at most 16 KiB of records per
+// file, whose lines are read again too). A failed commit still commits
+// the positions of the lines whose records are all on disk
+// (alertfile.Writer.Durable), so a restart repeats only what is not. A
+// stop during an outage exits 0; a positions.json failure at the stop
+// is still an error. A reload waits for the outage to end. Counters: output_errors (failed attempts), output_stalls
 // (outages), stop_abandoned, stop_lost.
 //
 // Goroutines: Run owns all of them and returns only after every one has
