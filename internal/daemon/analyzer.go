@@ -189,7 +189,14 @@ func (a *analyzer) commitPos(it item) {
 		return
 	}
 	if sq, ok := a.out.(seqSink); ok {
-		a.queued = append(a.queued, queuedPos{sq.Seq(), it.pos.id, it.pos.entry})
+		q := queuedPos{sq.Seq(), it.pos.id, it.pos.entry}
+		// Lines that wrote nothing since the last queued one of their
+		// file replace it: the queue grows with records, not lines.
+		if n := len(a.queued); n > 0 && a.queued[n-1].seq == q.seq && a.queued[n-1].id == q.id {
+			a.queued[n-1] = q
+			return
+		}
+		a.queued = append(a.queued, q)
 		return
 	}
 	a.pending[it.pos.id] = it.pos.entry
