@@ -366,6 +366,31 @@ func BenchmarkWriteAlert(b *testing.B) {
 	}
 }
 
+// BenchmarkWriteAlertCommit writes alerts with a Flush (write and fsync)
+// every 1000, as the daemon's commit does: the cost per alert of the
+// writes and the fsyncs.
+func BenchmarkWriteAlertCommit(b *testing.B) {
+	clk := &fakeClock{at("2026-11-21 10:00:00")}
+	w, err := Open(Config{Dir: b.TempDir(), AlertsLog: true, AlertsJSON: true, Clock: clk.now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	a := newAlert(clk.t, "/var/log/auth.log", "Nov 21 10:00:00 web1 sshd[1]: Accepted password for root from 10.0.0.1 port 22 ssh2")
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		if err := w.WriteAlert(a); err != nil {
+			b.Fatal(err)
+		}
+		if n++; n%1000 == 0 {
+			if err := w.Flush(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
 // TestHostileBytes: every event is one archives.log line and one alerts.log
 // block whatever control bytes its log, host and location carry; the
 // JSON files keep one object per line with the exact text.
