@@ -183,6 +183,20 @@ func (a *analyzer) deliver(d *delivery) error {
 	return nil
 }
 
+// pusher is an alertSink that holds records in memory until Push (or
+// Flush) writes them.
+type pusher interface{ Push() error }
+
+// idle writes the records the alert files hold once the queue is empty,
+// so that an alert shows in alerts.json soon after its line, not at the
+// next commit. A failure is left to the next write or commit, which
+// report it and block.
+func (a *analyzer) idle() {
+	if p, ok := a.out.(pusher); ok && !a.blocked() {
+		p.Push()
+	}
+}
+
 // commitPos marks the event's file position committable.
 func (a *analyzer) commitPos(it item) {
 	if it.pos == nil {

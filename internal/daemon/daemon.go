@@ -250,6 +250,9 @@ func (d *daemon) loop(ctx context.Context) error {
 		select {
 		case it := <-items:
 			d.an.process(it)
+			if len(d.items) == 0 {
+				d.an.idle()
+			}
 		case <-retry:
 			retry = nil
 			d.an.retry()

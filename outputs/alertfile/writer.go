@@ -325,6 +325,17 @@ func (w *Writer) Flush() error {
 	return errors.Join(errs...)
 }
 
+// Push writes the records waiting in memory to the files, without an
+// fsync. The daemon calls it when it has no more events queued, so that
+// alerts reach the files within moments when events are few, and in
+// batches of up to maxPending when many wait. On an error the records stay
+// in memory, and the next write or Flush reports it again.
+func (w *Writer) Push() error {
+	return errors.Join(
+		w.writePair(w.streams[alertsLog], w.streams[alertsJSON]),
+		w.writePair(w.streams[archivesLog], w.streams[archivesJSON]))
+}
+
 // Seq is the number of the last record accepted by WriteAlert or
 // WriteArchive (0 before the first); numbers only grow.
 func (w *Writer) Seq() uint64 { return w.seq }

@@ -436,3 +436,34 @@ func TestHostileBytes(t *testing.T) {
 		})
 	}
 }
+
+// TestPushWritesWithoutFlush: records wait in memory until Push or Flush
+// writes them.
+func TestPushWritesWithoutFlush(t *testing.T) {
+	dir := t.TempDir()
+	clk := &fakeClock{at("2026-11-21 10:00:00")}
+	w := open(t, Config{Dir: dir, AlertsLog: true, AlertsJSON: true, LogAllJSON: true, Clock: clk.now})
+	a := newAlert(clk.t, "/var/log/auth.log", "pushed line")
+	if err := w.WriteAlert(a); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteArchive(a); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"alerts/alerts.json", "alerts/alerts.log", "archives/archives.json"} {
+		if got := read(t, filepath.Join(dir, f)); got != "" {
+			t.Errorf("%s holds %q before Push, want it in memory", f, got)
+		}
+	}
+	if err := w.Push(); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"alerts/alerts.json", "alerts/alerts.log", "archives/archives.json"} {
+		if got := read(t, filepath.Join(dir, f)); !strings.Contains(got, "pushed line") {
+			t.Errorf("%s holds %q after Push", f, got)
+		}
+	}
+	if w.Durable() == w.Seq() {
+		t.Error("Durable() reached Seq() without an fsync")
+	}
+}
