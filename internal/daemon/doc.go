@@ -33,6 +33,10 @@
 // gossec.state; gossec_regex_cut_total{kind,name} in /metrics), and logged
 // at most once a minute per rule or decoder, with the pattern.
 //
+// The alert files hold records in memory: they are written when the
+// queue runs empty (alertfile.Writer.Push), at 16 KiB, and at each commit,
+// so a busy daemon writes many records per write(2).
+//
 // Delivery: an event's file position is committed only after every sink
 // has it: its alert and archive written to the alert files and fsynced
 // (commit, every CommitInterval), and handed to the outputs (syslog,

@@ -20,8 +20,9 @@
 // the last alert written, as analysisd's shared __crt_ftell gives it.
 //
 // Records are kept in memory and appended with one write(2) per file for
-// many records, on an O_APPEND descriptor: at Flush, or when more than
-// 16 KiB wait (ids count the records in memory, so they are the ones
+// many records, on an O_APPEND descriptor: at Push (the daemon calls it
+// when its queue runs empty, so alerts show at once when events are
+// few), at Flush, or when more than 16 KiB wait (ids count the records in memory, so they are the ones
 // immediate writes would give). A write the filesystem refuses part way
 // (ENOSPC, EIO) is cut back (ftruncate to the size before it); the
 // records then go one write each until one is refused, so a full disk is
