@@ -13,8 +13,10 @@ import (
 // with the keys in the order Wazuh writes them.
 func AppendJSON(b []byte, a *Alert) []byte {
 	ev := a.Event
-	b = append(b, `{"timestamp":`...)
-	b = jsonstr.Append(b, a.Time.Format("2006-01-02T15:04:05.000-0700"))
+	// The layout gives digits and "-:.+T" only: nothing to escape.
+	b = append(b, `{"timestamp":"`...)
+	b = a.Time.AppendFormat(b, "2006-01-02T15:04:05.000-0700")
+	b = append(b, '"')
 	if a.Rule != nil {
 		b = append(b, `,"rule":`...)
 		b = appendRule(b, a.Rule, a.AlwaysLevel)
@@ -56,8 +58,9 @@ func appendRule(b []byte, r *Rule, alwaysLevel bool) []byte {
 	}
 	b = append(b, `"description":`...)
 	b = jsonstr.Append(b, r.Description)
-	b = append(b, `,"id":`...)
-	b = jsonstr.Append(b, strconv.Itoa(r.ID))
+	b = append(b, `,"id":"`...)
+	b = strconv.AppendInt(b, int64(r.ID), 10)
+	b = append(b, '"')
 	if len(r.Mitre) > 0 {
 		// Without the MITRE database only the technique ids are known.
 		b = append(b, `,"mitre":{"id":`...)

@@ -80,7 +80,9 @@ func Replay(args []string, s Streams) int {
 	if code != ExitOK {
 		return code
 	}
-	r := &replayer{an: engine.NewAnalyzer(rs, engine.Options{}), w: bufio.NewWriter(s.Out), all: *all,
+	// A large buffer: a replay writes tens of megabytes of JSON, and the
+	// default 4 KiB costs a write(2) every few alerts.
+	r := &replayer{an: engine.NewAnalyzer(rs, engine.Options{}), w: bufio.NewWriterSize(s.Out, 64<<10), all: *all,
 		text: text, table: mode == "table", progress: isTerminal(s.Err), errw: s.Err, clock: time.Now,
 		levels: map[int]int{}, groups: map[string]int{}}
 	start := r.clock()

@@ -20,6 +20,22 @@ type alertSink interface {
 	Flush() error
 }
 
+// seqSink is an alertSink that numbers its records and tells, after a
+// Flush that failed part way, up to which record everything is on disk
+// (*alertfile.Writer, which keeps records in memory between Flushes).
+type seqSink interface {
+	Seq() uint64
+	Durable() uint64
+}
+
+// queuedPos is a position waiting for the records up to seq to be
+// durable.
+type queuedPos struct {
+	seq   uint64
+	id    positions.FileID
+	entry positions.Entry
+}
+
 // alertSender hands alerts to the outputs beyond the files (syslog,
 // email); it must not block.
 type alertSender interface {
@@ -50,6 +66,7 @@ type analyzer struct {
 	out     alertSink
 	pos     *positions.Store
 	pending map[positions.FileID]positions.Entry
+	queued  []queuedPos // with a seqSink: positions by record number, in order
 	stats   *Stats
 	log     *slog.Logger
 	outs    alertSender // nil: alert files only
@@ -58,7 +75,10 @@ type analyzer struct {
 	cur       delivery // the event being delivered
 	stuck     bool     // cur is not fully delivered
 	commitErr error    // the last commit failed; retried before taking more events
-	delay     time.Duration
+	// flushFailed: the last commit failed writing the alert files (not
+	// the positions file).
+	flushFailed bool
+	delay       time.Duration
 	// rl rate-limits the failure lines of an outage (a full disk is
 	// retried every few hundred milliseconds, and gossec.log may sit on
 	// the same disk): the first at once, then a summary a minute, and one
@@ -172,11 +192,37 @@ func (a *analyzer) deliver(d *delivery) error {
 	return nil
 }
 
+// pusher is an alertSink that holds records in memory until Push (or
+// Flush) writes them.
+type pusher interface{ Push() error }
+
+// idle writes the records the alert files hold once the queue is empty,
+// so that an alert shows in alerts.json soon after its line, not at the
+// next commit. A failure is left to the next write or commit, which
+// report it and block.
+func (a *analyzer) idle() {
+	if p, ok := a.out.(pusher); ok && !a.blocked() {
+		p.Push()
+	}
+}
+
 // commitPos marks the event's file position committable.
 func (a *analyzer) commitPos(it item) {
-	if it.pos != nil {
-		a.pending[it.pos.id] = it.pos.entry
+	if it.pos == nil {
+		return
 	}
+	if sq, ok := a.out.(seqSink); ok {
+		q := queuedPos{sq.Seq(), it.pos.id, it.pos.entry}
+		// Lines that wrote nothing since the last queued one of their
+		// file replace it: the queue grows with records, not lines.
+		if n := len(a.queued); n > 0 && a.queued[n-1].seq == q.seq && a.queued[n-1].id == q.id {
+			a.queued[n-1] = q
+			return
+		}
+		a.queued = append(a.queued, q)
+		return
+	}
+	a.pending[it.pos.id] = it.pos.entry
 }
 
 // blocked reports whether an event or a commit waits for a retry: the
@@ -252,7 +298,30 @@ func (a *analyzer) commit() error {
 }
 
 func (a *analyzer) commitOnce() error {
-	if err := a.out.Flush(); err != nil {
+	a.flushFailed = false
+	err := a.out.Flush()
+	sq, seq := a.out.(seqSink)
+	if seq {
+		// The lines whose records are all on disk are committable, even
+		// when Flush failed on later ones (a disk that filled up): a
+		// restart then repeats only what is not on disk.
+		durable, n := sq.Durable(), 0
+		for ; n < len(a.queued) && a.queued[n].seq <= durable; n++ {
+			a.pending[a.queued[n].id] = a.queued[n].entry
+		}
+		a.queued = a.queued[:copy(a.queued, a.queued[n:])]
+	}
+	if err != nil {
+		a.flushFailed = true
+		// With a seqSink pending holds only lines whose records are on
+		// disk; otherwise nothing is known to be.
+		if seq && len(a.pending) > 0 {
+			for k, e := range a.pending {
+				a.pos.Set(k, e)
+			}
+			clear(a.pending)
+			a.pos.Flush() // tried again by the next commit when it fails
+		}
 		return err
 	}
 	// The alerts of every pending line are on disk: the in-memory store

@@ -35,6 +35,10 @@
 // with the pattern, then a "(repeated)" summary a minute while its cuts
 // go on.
 //
+// The alert files hold records in memory: they are written when the
+// queue runs empty (alertfile.Writer.Push), at 16 KiB, and at each commit,
+// so a busy daemon writes many records per write(2).
+//
 // Delivery: an event's file position is committed only after every sink
 // has it: its alert and archive written to the alert files and fsynced
 // (commit, every CommitInterval), and handed to the outputs (syslog,
@@ -47,8 +51,13 @@
 // one "... recovered" line (failures=, after=; a ratelog.Outage); it resumes by itself. SIGTERM during such an outage still
 // stops at once: the events not delivered are dropped uncommitted, so the
 // lines of files are read again at the next start (events from the network
-// or commands are lost and counted, stop_lost). A reload waits for the
-// outage to end. Counters: output_errors (failed attempts), output_stalls
+// or commands are lost and counted, stop_lost; so are, uncounted, the
+// alerts the alert files held in memory, at most 16 KiB of records per
+// file, whose lines are read again too). A failed commit still commits
+// the positions of the lines whose records are all on disk
+// (alertfile.Writer.Durable), so a restart repeats only what is not. A
+// stop during an outage exits 0; a positions.json failure at the stop
+// is still an error. A reload waits for the outage to end. Counters: output_errors (failed attempts), output_stalls
 // (outages), stop_abandoned, stop_lost.
 //
 // Counters (stats.go) go to HOME/var/run/gossec.state and, with --metrics

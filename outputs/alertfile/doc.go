@@ -19,24 +19,35 @@
 // archives.json carries an id too: the event's second and the offset of
 // the last alert written, as analysisd's shared __crt_ftell gives it.
 //
-// Every alert or archive record is appended with one write(2) on an
-// O_APPEND descriptor. A write the filesystem refuses part way (ENOSPC,
-// EIO) is cut back (ftruncate to the size before it), and a record goes to
-// both files of a pair (alerts.log and alerts.json, archives.log and
-// archives.json) or to neither, so the caller can retry it and get it
-// written once, whole, with the same id. A file opened with a partial last
-// record (a crash in the middle of a write) is cut back to its last whole
-// record, reported through Config.OnRepair, so the next record never gets
-// glued to it; alerts.log blocks end with a blank line, the other files'
-// records with a newline.
+// Records are kept in memory and appended with one write(2) per file for
+// many records, on an O_APPEND descriptor: at Push (the daemon calls it
+// when its queue runs empty, so alerts show at once when events are
+// few), at Flush, or when more than 16 KiB wait (ids count the records in memory, so they are the ones
+// immediate writes would give). A write the filesystem refuses part way
+// (ENOSPC, EIO) is cut back (ftruncate to the size before it); the
+// records then go one write each until one is refused, so a full disk is
+// used up to its last whole record. Records are numbered, the same number
+// in both files of a pair (alerts.log and alerts.json, archives.log and
+// archives.json), and after a refusal the other file of the pair is cut
+// back to the records both hold: a record is in both or in neither. A
+// record refused while the writer makes room for it is not taken, so the
+// caller can retry it and get it written once, whole, with the same id;
+// while a pair refuses writes, every record is written at once so that
+// the error persists until the disk takes records again. A file opened
+// with a partial last record (a crash in the middle of a write) is cut
+// back to its last whole record, reported through Config.OnRepair, so the
+// next record never gets glued to it; alerts.log blocks end with a blank
+// line, the other files' records with a newline.
 //
-// Flush fsyncs what was written since the previous Flush, and the daemon
-// commits input positions only after it. The bytes written since the last
-// good fsync are kept (at most 4 MiB per file; past that a write fsyncs
-// first, so a failing disk stops the writer instead of growing memory):
-// after a failed fsync the kernel may have dropped them, so they are
-// written again before the next fsync, and a Flush that returns nil means
-// every record so far is on disk.
+// Flush writes what waits and fsyncs, and the daemon commits input
+// positions only after it: a Flush that returns nil means every record so
+// far is on disk. When Flush fails part way, Durable tells up to which
+// record number (Seq numbers them) everything is on disk, and the daemon
+// commits the positions of those lines only. The bytes written since the
+// last good fsync are kept (at most 4 MiB per file; past that a write
+// fsyncs first, so a failing disk stops the writer instead of growing
+// memory): after a failed fsync the kernel may have dropped them, so they
+// are written again before the next fsync.
 //
 // A Writer is owned by one goroutine (the analyzer); it has no locks.
 //

@@ -29,6 +29,9 @@ type faults struct {
 	drop     bool
 	truncErr error
 	syncs    int
+	// capacity, when set, is the size a file cannot grow past: a write
+	// fills it up to there and fails with ENOSPC, as a full disk does.
+	capacity int64
 }
 
 func (fs *faults) set(f func(*faults)) {
@@ -60,8 +63,18 @@ type faultFile struct {
 
 func (f *faultFile) Write(b []byte) (int, error) {
 	f.fs.mu.Lock()
-	err, partial := f.fs.writeErr, f.fs.partial
+	err, partial, capacity := f.fs.writeErr, f.fs.partial, f.fs.capacity
 	f.fs.mu.Unlock()
+	if err == nil && capacity > 0 {
+		st, serr := f.file.Stat()
+		if serr != nil {
+			return 0, serr
+		}
+		if room := capacity - st.Size(); int64(len(b)) > room {
+			n, _ := f.file.Write(b[:max(0, room)])
+			return n, syscall.ENOSPC
+		}
+	}
 	if err == nil {
 		return f.file.Write(b)
 	}
@@ -149,67 +162,182 @@ func numbered(n int) []string {
 }
 
 // TestFailedWriteLeavesWholeRecords: a write refused part way (ENOSPC) is
-// cut back in both alert files, and the retry writes the record once,
-// with the id the failed attempt had.
+// cut back in both alert files, whether Flush or a full buffer wrote it;
+// a record is in both files or in neither, and once space is back every
+// record is there once, with the id it was given (the offset it has in
+// alerts.log). A record refused when the buffer is full is retried with
+// the id the failed attempt had.
 func TestFailedWriteLeavesWholeRecords(t *testing.T) {
 	enospc := syscall.ENOSPC
 	tests := []struct {
-		name   string
-		suffix string // which file fails
-		fault  func(*faults)
+		name    string
+		suffix  string // which file fails
+		fault   func(*faults)
+		cutFail bool
 	}{
-		{"json refuses at once", ".json", func(f *faults) { f.writeErr = enospc }},
-		{"json refuses half way", ".json", func(f *faults) { f.writeErr, f.partial = enospc, true }},
-		{"log refuses half way", ".log", func(f *faults) { f.writeErr, f.partial = enospc, true }},
+		{"json refuses at once", ".json", func(f *faults) { f.writeErr = enospc }, false},
+		{"json refuses half way", ".json", func(f *faults) { f.writeErr, f.partial = enospc, true }, false},
+		{"log refuses half way", ".log", func(f *faults) { f.writeErr, f.partial = enospc, true }, false},
 		{"both refuse half way, cut fails", "", func(f *faults) {
 			f.writeErr, f.partial, f.truncErr = enospc, true, syscall.EIO
-		}},
+		}, true},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			clk := &fakeClock{at("2026-11-21 10:00:00")}
-			fs := &faults{suffix: tc.suffix}
-			w := open(t, Config{Dir: dir, AlertsLog: true, AlertsJSON: true, Clock: clk.now, openFile: fs.open})
-			write := func(line string) (string, error) {
-				a := newAlert(clk.t, "/var/log/auth.log", line)
-				err := w.WriteAlert(a)
-				return a.ID, err
+		for _, full := range []bool{false, true} {
+			name := tc.name + "/at flush"
+			if full {
+				name = tc.name + "/buffer full"
 			}
-			for _, l := range []string{"line 0", "line 1"} {
-				if _, err := write(l); err != nil {
+			t.Run(name, func(t *testing.T) {
+				dir := t.TempDir()
+				clk := &fakeClock{at("2026-11-21 10:00:00")}
+				fs := &faults{suffix: tc.suffix}
+				w := open(t, Config{Dir: dir, AlertsLog: true, AlertsJSON: true, Clock: clk.now, openFile: fs.open})
+				pad := ""
+				if full {
+					pad = strings.Repeat("x", 3000) // a few records fill maxPending
+				}
+				var want []string
+				ids := map[string]string{}
+				write := func(line string) (string, error) {
+					a := newAlert(clk.t, "/var/log/auth.log", line)
+					err := w.WriteAlert(a)
+					if err == nil {
+						want = append(want, line)
+						ids[line] = a.ID
+					}
+					return a.ID, err
+				}
+				for i := range 2 {
+					if _, err := write("line " + strconv.Itoa(i) + pad); err != nil {
+						t.Fatal(err)
+					}
+				}
+				flush(t, w)
+				fs.set(tc.fault)
+				var failed, failedID string
+				if full {
+					for i := 2; failed == ""; i++ {
+						if i > 2*maxPending/len(pad) {
+							t.Fatal("no write failed with the buffer full and the disk full")
+						}
+						line := "line " + strconv.Itoa(i) + pad
+						id, err := write(line)
+						if err != nil {
+							if !errors.Is(err, syscall.ENOSPC) {
+								t.Fatalf("write on a full disk: %v, want ENOSPC", err)
+							}
+							failed, failedID = line, id
+						}
+					}
+					if _, err := write(failed); err == nil {
+						t.Fatal("second write on a full disk succeeded")
+					}
+				} else {
+					if _, err := write("line 2"); err != nil {
+						t.Fatalf("buffered write: %v", err)
+					}
+				}
+				// With the cut failing, Flush may report the failed restore (EIO).
+				if err := w.Flush(); err == nil || !tc.cutFail && !errors.Is(err, syscall.ENOSPC) {
+					t.Fatalf("Flush on a full disk: %v, want ENOSPC", err)
+				}
+				if !tc.cutFail {
+					js, logs := records(t, dir)
+					if strings.Join(js, "|") != strings.Join(logs, "|") {
+						t.Errorf("after a failed Flush alerts.json holds %d records, alerts.log %d", len(js), len(logs))
+					}
+				}
+				if err := w.Flush(); err == nil {
+					t.Fatal("second Flush on a full disk succeeded")
+				}
+				fs.set(func(f *faults) { f.writeErr, f.partial, f.truncErr = nil, false, nil })
+				if full {
+					id, err := write(failed)
+					if err != nil {
+						t.Fatalf("write once space is back: %v", err)
+					}
+					if id != failedID {
+						t.Errorf("retry got id %q, the failed write had %q", id, failedID)
+					}
+				}
+				if _, err := write("last line"); err != nil {
 					t.Fatal(err)
 				}
+				flush(t, w)
+				js, logs := records(t, dir)
+				if strings.Join(js, "|") != strings.Join(want, "|") {
+					t.Errorf("alerts.json holds %d records, want %d", len(js), len(want))
+				}
+				if strings.Join(logs, "|") != strings.Join(want, "|") {
+					t.Errorf("alerts.log holds %d records, want %d", len(logs), len(want))
+				}
+				alog := read(t, filepath.Join(dir, "alerts", "alerts.log"))
+				for line, id := range ids {
+					off, _ := strconv.Atoi(id[strings.IndexByte(id, '.')+1:])
+					if !strings.HasPrefix(alog[off:], "** Alert "+id+":") || !strings.Contains(alog[off:min(len(alog), off+len(line)+400)], line) {
+						t.Errorf("id %q of %.10q is not the offset of its record in alerts.log", id, line)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestFullDiskFillsUpToTheLastRecord: when the batch of waiting records
+// does not fit, as many whole records as fit are written, the same ones
+// in both files of the pair, so the disk is used up before the writer
+// stops; once space is back every record is there once, in order.
+func TestFullDiskFillsUpToTheLastRecord(t *testing.T) {
+	for _, suffix := range []string{".json", ".log"} {
+		t.Run(suffix, func(t *testing.T) {
+			dir := t.TempDir()
+			clk := &fakeClock{at("2026-11-21 10:00:00")}
+			fs := &faults{suffix: suffix, capacity: 20 << 10}
+			w := open(t, Config{Dir: dir, AlertsLog: true, AlertsJSON: true, Clock: clk.now, openFile: fs.open})
+			// Records go in until one is refused: the writer wrote what it
+			// held once past maxPending and found the disk full.
+			var lines []string
+			for i := 0; ; i++ {
+				if i > 1000 {
+					t.Fatal("no write refused past the capacity")
+				}
+				line := "line " + strconv.Itoa(i) + " " + strings.Repeat("z", 500)
+				err := w.WriteAlert(newAlert(clk.t, "/var/log/auth.log", line))
+				if err != nil {
+					if !errors.Is(err, syscall.ENOSPC) {
+						t.Fatalf("write past the capacity: %v, want ENOSPC", err)
+					}
+					break
+				}
+				lines = append(lines, line)
 			}
-			fs.set(tc.fault)
-			failedID, err := write("line 2")
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatalf("write on a full disk: %v, want ENOSPC", err)
-			}
-			if _, err := write("line 2"); err == nil {
-				t.Fatal("second write on a full disk succeeded")
-			}
-			fs.set(func(f *faults) { f.writeErr, f.partial, f.truncErr = nil, false, nil })
-			id, err := write("line 2")
-			if err != nil {
-				t.Fatalf("write once space is back: %v", err)
-			}
-			if id != failedID {
-				t.Errorf("retry got id %q, the failed write had %q", id, failedID)
-			}
-			if _, err := write("line 3"); err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Flush(); err != nil {
-				t.Fatal(err)
+			if err := w.Flush(); !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("Flush past the capacity: %v, want ENOSPC", err)
 			}
 			js, logs := records(t, dir)
-			want := numbered(4)
-			if strings.Join(js, "|") != strings.Join(want, "|") {
-				t.Errorf("alerts.json holds %q, want %q", js, want)
+			if got := w.Durable(); got != uint64(len(js)) {
+				t.Errorf("Durable() = %d with %d records in both files", got, len(js))
 			}
-			if strings.Join(logs, "|") != strings.Join(want, "|") {
-				t.Errorf("alerts.log holds %q, want %q", logs, want)
+			if strings.Join(js, "|") != strings.Join(logs, "|") || strings.Join(js, "|") != strings.Join(lines[:len(js)], "|") {
+				t.Fatalf("after the full disk alerts.json holds %d records, alerts.log %d: not the same first records", len(js), len(logs))
+			}
+			full := filepath.Join(dir, "alerts", "alerts"+suffix)
+			st, err := os.Stat(full)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if room := fs.capacity - st.Size(); room > 2<<10 {
+				t.Errorf("%s stopped %d bytes short of its capacity: the records that fit were not written", full, room)
+			}
+			if len(js) == 0 {
+				t.Error("no record written before the disk was full")
+			}
+			fs.set(func(f *faults) { f.capacity = 0 })
+			flush(t, w)
+			js, logs = records(t, dir)
+			if strings.Join(js, "|") != strings.Join(lines, "|") || strings.Join(logs, "|") != strings.Join(lines, "|") {
+				t.Errorf("once space is back alerts.json holds %d records, alerts.log %d, want the %d in order", len(js), len(logs), len(lines))
 			}
 		})
 	}
@@ -226,14 +354,19 @@ func TestFailedArchiveWriteLeavesWholeRecords(t *testing.T) {
 	if err := arch("a"); err != nil {
 		t.Fatal(err)
 	}
+	flush(t, w)
 	fs.set(func(f *faults) { f.writeErr, f.partial = syscall.ENOSPC, true })
-	if err := arch("b"); err == nil {
-		t.Fatal("archive on a full disk succeeded")
-	}
-	fs.set(func(f *faults) { f.writeErr = nil })
 	if err := arch("b"); err != nil {
 		t.Fatal(err)
 	}
+	if err := w.Flush(); err == nil {
+		t.Fatal("archive flush on a full disk succeeded")
+	}
+	if got, want := read(t, filepath.Join(dir, "archives", "archives.log")), "2026 Nov 21 10:00:00 web1->/var/log/x a\n"; got != want {
+		t.Errorf("after the failed Flush archives.log = %q, want %q (its pair refused b)", got, want)
+	}
+	fs.set(func(f *faults) { f.writeErr = nil })
+	flush(t, w)
 	if got, want := read(t, filepath.Join(dir, "archives", "archives.log")), "2026 Nov 21 10:00:00 web1->/var/log/x a\n2026 Nov 21 10:00:00 web1->/var/log/x b\n"; got != want {
 		t.Errorf("archives.log = %q, want %q", got, want)
 	}

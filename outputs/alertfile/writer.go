@@ -76,8 +76,11 @@ type Writer struct {
 	// lastOffset is the offset of the last alert written (analysisd's
 	// __crt_ftell); archives.json ids reuse it.
 	lastOffset int64
-	buf        []byte
-	closed     bool
+	// seq numbers the records: the same number in both files of a pair,
+	// so that a pair cut back after a full disk keeps the same records.
+	seq    uint64
+	buf    []byte
+	closed bool
 }
 
 type dayKey struct {
@@ -123,9 +126,15 @@ func Open(cfg Config) (*Writer, error) {
 // alerts.log and/or alerts.json. An alert with a zero Time is stamped with
 // the clock first.
 //
+// Records are kept in memory and written to the files by Flush, or when
+// more than maxPending bytes wait (one write(2) per file for many
+// records instead of one per record). The id's offset counts the records
+// still in memory, so ids are the ones immediate writes would give.
+//
 // The write is all or nothing: when one file refuses the record (ENOSPC,
-// EIO), what was appended to either file is cut off again and the error
-// returned, so a retry writes the record once, whole, with the same id.
+// EIO, while writing what waited), the record is taken out of both and
+// the error returned, so a retry writes the record once, whole, with the
+// same id.
 func (w *Writer) WriteAlert(a *alert.Alert) error {
 	if err := w.prepare(a); err != nil {
 		return err
@@ -133,9 +142,15 @@ func (w *Writer) WriteAlert(a *alert.Alert) error {
 	if a.Rule == nil {
 		return fmt.Errorf("alertfile: write alert for %q: %w", a.Event.Location, ErrNoRule)
 	}
+	// The id is set even when the write fails: the daemon hands the alert
+	// to its other outputs anyway, and a retry gets the same one.
 	w.lastOffset = w.alertOffset()
 	a.ID = formatID(a.Time, w.lastOffset)
-	var tx txn
+	if err := w.writeFull(alertsLog, alertsJSON); err != nil {
+		return err
+	}
+	w.seq++
+	tx := txn{seq: w.seq}
 	if s := w.streams[alertsLog]; s != nil {
 		w.buf = alert.AppendLog(w.buf[:0], a)
 		if err := tx.write(s, w.buf); err != nil {
@@ -161,7 +176,11 @@ func (w *Writer) WriteArchive(a *alert.Alert) error {
 	if err := w.prepare(a); err != nil {
 		return err
 	}
-	var tx txn
+	if err := w.writeFull(archivesLog, archivesJSON); err != nil {
+		return err
+	}
+	w.seq++
+	tx := txn{seq: w.seq}
 	if s := w.streams[archivesLog]; s != nil && !isKeepalive(a.Event.Location) {
 		w.buf = appendArchiveLine(w.buf[:0], a)
 		if err := tx.write(s, w.buf); err != nil {
@@ -182,16 +201,90 @@ func (w *Writer) WriteArchive(a *alert.Alert) error {
 	return nil
 }
 
+// writeFull writes out the records waiting in memory for the pair of
+// streams i and j when either holds more than maxPending bytes, or keeps
+// more than maxUnsynced bytes for rewriting (then it fsyncs too).
+func (w *Writer) writeFull(i, j int) error {
+	full, syncFull := false, false
+	for _, s := range []*stream{w.streams[i], w.streams[j]} {
+		if s != nil {
+			full = full || s.failing || s.suspect || len(s.unsynced)-s.written > maxPending
+			syncFull = syncFull || len(s.unsynced) > maxUnsynced-maxRecord
+		}
+	}
+	if !full && !syncFull {
+		return nil
+	}
+	if err := w.writePair(w.streams[i], w.streams[j]); err != nil {
+		return err
+	}
+	if syncFull {
+		for _, s := range []*stream{w.streams[i], w.streams[j]} {
+			if s == nil {
+				continue
+			}
+			if err := s.sync(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writePair writes what waits in memory for a and b (either may be nil).
+// When a file refuses the batch (a full disk), as many whole records as
+// fit are written one by one, so the disk is used up to its last record;
+// then the other file of the pair is cut back to the records both hold,
+// and the error returned: the files of a pair hold the same records.
+func (w *Writer) writePair(a, b *stream) error {
+	err := w.writePairOnce(a, b)
+	for _, s := range []*stream{a, b} {
+		if s != nil {
+			s.failing = err != nil
+		}
+	}
+	return err
+}
+
+func (w *Writer) writePairOnce(a, b *stream) error {
+	var markA int
+	if a != nil {
+		markA = a.written
+		if err := a.writePending(); err != nil {
+			a.writeEach(^uint64(0))
+			if b != nil {
+				upTo := a.lastWritten()
+				if b.writeBatch(upTo) != nil {
+					b.writeEach(upTo)
+				}
+				a.unwrite(max(markA, a.boundary(b.lastWritten())))
+			}
+			return err
+		}
+	}
+	if b != nil {
+		if err := b.writePending(); err != nil {
+			b.writeEach(^uint64(0))
+			if a != nil {
+				a.unwrite(max(markA, a.boundary(b.lastWritten())))
+			}
+			return err
+		}
+	}
+	return nil
+}
+
 // txn is one record written to up to two streams: when the second
 // refuses it, the first is cut back, so a record is in both or in none.
 type txn struct {
+	seq   uint64
 	done  *stream
 	start int64
 }
 
 func (t *txn) write(s *stream, b []byte) error {
 	start := s.size
-	if err := s.write(b); err != nil {
+	if err := s.write(b, t.seq); err != nil {
 		if t.done != nil {
 			t.done.rollback(t.start)
 		}
@@ -201,19 +294,64 @@ func (t *txn) write(s *stream, b []byte) error {
 	return nil
 }
 
-// Flush makes everything written so far durable (fsync). When an fsync
+// Flush writes the records waiting in memory and makes everything written
+// so far durable (fsync). When an fsync
 // fails, the records written since the last good one are kept in memory
 // and written again before the next fsync (the kernel may have dropped
 // the pages it could not write back, and a second fsync would not say so):
 // a Flush that returns nil means every record so far is on disk.
 func (w *Writer) Flush() error {
 	var errs []error
-	for _, s := range w.streams {
-		if s != nil {
-			errs = append(errs, s.sync())
+	for _, p := range [][2]int{{alertsLog, alertsJSON}, {archivesLog, archivesJSON}} {
+		a, b := w.streams[p[0]], w.streams[p[1]]
+		if err := w.writePair(a, b); err != nil {
+			// The whole records both files took are made durable, so
+			// that Durable moves past them; sync would write a's
+			// refused part alone.
+			errs = append(errs, err)
+			for _, s := range []*stream{a, b} {
+				if s != nil {
+					s.syncWritten()
+				}
+			}
+			continue
+		}
+		for _, s := range []*stream{a, b} {
+			if s != nil {
+				errs = append(errs, s.sync())
+			}
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Push writes the records waiting in memory to the files, without an
+// fsync. The daemon calls it when it has no more events queued, so that
+// alerts reach the files within moments when events are few, and in
+// batches of up to maxPending when many wait. On an error the records stay
+// in memory, and the next write or Flush reports it again.
+func (w *Writer) Push() error {
+	return errors.Join(
+		w.writePair(w.streams[alertsLog], w.streams[alertsJSON]),
+		w.writePair(w.streams[archivesLog], w.streams[archivesJSON]))
+}
+
+// Seq is the number of the last record accepted by WriteAlert or
+// WriteArchive (0 before the first); numbers only grow.
+func (w *Writer) Seq() uint64 { return w.seq }
+
+// Durable is the number up to which every record is on disk (fsynced) in
+// every file: after a Flush that failed part way (a full disk), the
+// records before the first one a file refused. The daemon commits the
+// positions of those lines and no others.
+func (w *Writer) Durable() uint64 {
+	d := w.seq
+	for _, s := range w.streams {
+		if s != nil && len(s.recs) > 0 {
+			d = min(d, s.recs[0].seq-1)
+		}
+	}
+	return d
 }
 
 // Close flushes and closes the files. The hard links stay in place.
@@ -232,7 +370,7 @@ func (w *Writer) closeFiles() error {
 		if s != nil && s.f != nil {
 			errs = append(errs, s.f.Close())
 			s.f = nil
-			s.unsynced = nil
+			s.unsynced, s.recs, s.written = nil, nil, 0
 		}
 	}
 	return errors.Join(errs...)
@@ -270,6 +408,14 @@ func (w *Writer) alertOffset() int64 {
 
 // openDay moves every stream to the dated files of d.
 func (w *Writer) openDay(d dayKey) error {
+	// The records waiting in memory go to the files of their day, a pair
+	// at a time, before any file is closed.
+	if err := w.writePair(w.streams[alertsLog], w.streams[alertsJSON]); err != nil {
+		return err
+	}
+	if err := w.writePair(w.streams[archivesLog], w.streams[archivesJSON]); err != nil {
+		return err
+	}
 	for _, s := range w.streams {
 		if s == nil {
 			continue
@@ -315,12 +461,13 @@ func appendArchiveLine(b []byte, a *alert.Alert) []byte {
 // stream is one of the four files: the open dated file plus its short
 // hard-linked name.
 //
-// The file is meant to hold exactly size bytes: the synced bytes (on disk
-// for sure) followed by unsynced, the records written since the last good
-// fsync. When a write or an fsync fails in a way that may leave the file
-// different from that (a partial write whose cut failed, an fsync error),
-// suspect is set and the next write or sync first restores the file:
-// truncate to synced, write unsynced again.
+// size counts the synced bytes (on disk for sure) followed by unsynced,
+// the records accepted since the last good fsync; the file holds the
+// synced bytes and the first written bytes of unsynced, the rest waits in
+// memory for writePending. When a write or an fsync fails in a way that
+// may leave the file different from that (a partial write whose cut
+// failed, an fsync error), suspect is set and the next write or sync
+// first restores the file: truncate to synced, write unsynced again.
 type stream struct {
 	base     string // HOME/logs/alerts or HOME/logs/archives
 	tag      string // "alerts" or "archive" in ossec-<tag>-DD.<ext>
@@ -332,17 +479,43 @@ type stream struct {
 	size     int64
 	synced   int64
 	unsynced []byte
+	recs     []rec // the records of unsynced
+	written  int   // bytes of unsynced that are in the file, whole records
 	dirty    bool
 	suspect  bool
+	// failing is set while the pair refuses writes: every record is then
+	// written at once, so that the error keeps being returned (and the
+	// caller keeps retrying) until the disk takes records again.
+	failing bool
 
 	openFile func(path string) (file, error)
 	onRepair func(path string, cut int64)
+}
+
+// rec is one record of a stream's unsynced bytes: its sequence number
+// and where it ends.
+type rec struct {
+	seq uint64
+	end int
 }
 
 // maxUnsynced bounds the records a stream keeps for rewriting: past it, a
 // write first fsyncs, so a failing disk stops the writer instead of
 // growing memory.
 const maxUnsynced = 4 << 20
+
+// maxPending bounds the records a stream holds in memory before they are
+// written to the file (Flush writes them otherwise).
+//
+// Small: a write refused by a full disk is seen within a few records, so
+// that the daemon stops taking events (and sending their alerts to the
+// other outputs) soon after the disk fills up, as with one write per
+// record; each write still carries tens of records.
+const maxPending = 16 << 10
+
+// maxRecord is the room kept under maxUnsynced for the next record: a
+// record larger than that may go over the bound once.
+const maxRecord = 64 << 10
 
 // repairWindow is how far back from the end a torn tail is looked for.
 const repairWindow = 1 << 20
@@ -397,7 +570,7 @@ func (s *stream) open(d dayKey) error {
 		return err
 	}
 	s.f, s.path, s.size, s.synced, s.dirty, s.suspect = f, path, size, size, false, false
-	s.unsynced = s.unsynced[:0]
+	s.unsynced, s.recs, s.written = s.unsynced[:0], s.recs[:0], 0
 	return s.relink()
 }
 
@@ -472,40 +645,163 @@ func (s *stream) relink() error {
 	return nil
 }
 
-// write appends one whole record with a single write call. A write that
-// fails part way is cut back, so the file never holds half a record that
-// the next one would be glued to.
-func (s *stream) write(b []byte) error {
+// write accepts one whole record: it waits in memory for writePending
+// (Writer.writeFull made room before).
+func (s *stream) write(b []byte, seq uint64) error {
 	if s.f == nil {
 		return fmt.Errorf("alertfile: write %q: file not open", s.path)
 	}
-	if s.suspect || len(s.unsynced)+len(b) > maxUnsynced {
-		if err := s.sync(); err != nil {
-			return err
-		}
-	}
-	n, err := s.f.Write(b)
-	if err != nil {
-		if n > 0 {
-			s.cut(s.size)
-		}
-		return fmt.Errorf("alertfile: write %q: %w", s.path, err)
-	}
-	s.size += int64(n)
+	s.size += int64(len(b))
 	s.unsynced = append(s.unsynced, b...)
+	s.recs = append(s.recs, rec{seq, len(s.unsynced)})
 	s.dirty = true
 	return nil
 }
 
-// rollback removes what was written after size (a record the other file
+// writePending writes the records waiting in memory with a single write
+// call. A write that fails part way is cut back, so the file never holds
+// part of a record that the next one would be glued to; the records stay
+// in memory for the next try.
+func (s *stream) writePending() error {
+	if s.f == nil {
+		return nil
+	}
+	if s.suspect {
+		return s.restore()
+	}
+	if s.written == len(s.unsynced) {
+		return nil
+	}
+	n, err := s.f.Write(s.unsynced[s.written:])
+	if err != nil {
+		if n > 0 {
+			s.cut(s.synced + int64(s.written))
+		}
+		return fmt.Errorf("alertfile: write %q: %w", s.path, err)
+	}
+	s.written = len(s.unsynced)
+	return nil
+}
+
+// writeBatch writes the waiting records numbered up to upTo in one call.
+func (s *stream) writeBatch(upTo uint64) error {
+	if s.suspect {
+		return s.restore()
+	}
+	end := s.boundary(upTo)
+	if end <= s.written {
+		return nil
+	}
+	n, err := s.f.Write(s.unsynced[s.written:end])
+	if err != nil {
+		if n > 0 {
+			s.cut(s.synced + int64(s.written))
+		}
+		return fmt.Errorf("alertfile: write %q: %w", s.path, err)
+	}
+	s.written = end
+	return nil
+}
+
+// writeEach writes the waiting records numbered up to upTo one write call
+// each, until one is refused (cut back when partly written).
+func (s *stream) writeEach(upTo uint64) {
+	if s.suspect {
+		return
+	}
+	for _, r := range s.recs {
+		if r.end <= s.written {
+			continue
+		}
+		if r.seq > upTo {
+			return
+		}
+		n, err := s.f.Write(s.unsynced[s.written:r.end])
+		if err != nil {
+			if n > 0 {
+				s.cut(s.synced + int64(s.written))
+			}
+			return
+		}
+		s.written = r.end
+	}
+}
+
+// lastWritten is the number of the last record in the file among those
+// since the last fsync (0 when none).
+func (s *stream) lastWritten() uint64 {
+	var seq uint64
+	for _, r := range s.recs {
+		if r.end > s.written {
+			break
+		}
+		seq = r.seq
+	}
+	return seq
+}
+
+// boundary is the end in unsynced of the last record numbered up to upTo.
+func (s *stream) boundary(upTo uint64) int {
+	end := 0
+	for _, r := range s.recs {
+		if r.seq > upTo {
+			break
+		}
+		end = r.end
+	}
+	return end
+}
+
+// syncWritten fsyncs the whole records already in the file (after a
+// refused batch) and drops them from the bytes kept for rewriting.
+func (s *stream) syncWritten() {
+	if s.f == nil || s.suspect || s.written == 0 {
+		return
+	}
+	if err := s.f.Sync(); err != nil {
+		s.suspect = true
+		return
+	}
+	n := s.written
+	s.synced += int64(n)
+	s.unsynced = s.unsynced[:copy(s.unsynced, s.unsynced[n:])]
+	k := 0
+	for _, r := range s.recs {
+		if r.end > n {
+			s.recs[k] = rec{r.seq, r.end - n}
+			k++
+		}
+	}
+	s.recs = s.recs[:k]
+	s.written = 0
+}
+
+// unwrite cuts the file back to the first written bytes of unsynced (what
+// writePending wrote, refused by the other file of the pair); the records
+// stay in memory.
+func (s *stream) unwrite(written int) {
+	if written >= s.written {
+		return
+	}
+	s.written = written
+	s.cut(s.synced + int64(written))
+}
+
+// rollback removes what was accepted after size (a record the other file
 // of the pair refused).
 func (s *stream) rollback(size int64) {
 	if size < s.synced || size > s.size {
 		return
 	}
 	s.unsynced = s.unsynced[:len(s.unsynced)-int(s.size-size)]
+	for len(s.recs) > 0 && s.recs[len(s.recs)-1].end > len(s.unsynced) {
+		s.recs = s.recs[:len(s.recs)-1]
+	}
 	s.size = size
-	s.cut(size)
+	if s.written > len(s.unsynced) {
+		s.written = len(s.unsynced)
+		s.cut(size)
+	}
 }
 
 // cut truncates the file to size; when that fails the file is suspect and
@@ -521,12 +817,14 @@ func (s *stream) restore() error {
 	if err := s.f.Truncate(s.synced); err != nil {
 		return fmt.Errorf("alertfile: restore %q: %w", s.path, err)
 	}
+	s.written = 0
 	if len(s.unsynced) > 0 {
 		if _, err := s.f.Write(s.unsynced); err != nil {
 			s.f.Truncate(s.synced)
 			return fmt.Errorf("alertfile: restore %q: %w", s.path, err)
 		}
 	}
+	s.written = len(s.unsynced)
 	s.suspect = false
 	return nil
 }
@@ -535,10 +833,8 @@ func (s *stream) sync() error {
 	if s.f == nil || !s.dirty && !s.suspect {
 		return nil
 	}
-	if s.suspect {
-		if err := s.restore(); err != nil {
-			return err
-		}
+	if err := s.writePending(); err != nil {
+		return err
 	}
 	if err := s.f.Sync(); err != nil {
 		// The kernel may have dropped the pages it failed to write: write
@@ -547,7 +843,7 @@ func (s *stream) sync() error {
 		return fmt.Errorf("alertfile: sync %q: %w", s.path, err)
 	}
 	s.synced = s.size
-	s.unsynced = s.unsynced[:0]
+	s.unsynced, s.recs, s.written = s.unsynced[:0], s.recs[:0], 0
 	s.dirty = false
 	return nil
 }

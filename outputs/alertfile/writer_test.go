@@ -46,6 +46,14 @@ func open(t *testing.T, cfg Config) *Writer {
 	return w
 }
 
+// flush writes out what w holds in memory, before a test reads the files.
+func flush(t *testing.T, w *Writer) {
+	t.Helper()
+	if err := w.Flush(); err != nil {
+		t.Fatalf("Flush: %v", err)
+	}
+}
+
 func read(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -114,6 +122,7 @@ func TestFormatsOnOff(t *testing.T) {
 			if err := w.WriteAlert(first); err != nil {
 				t.Fatal(err)
 			}
+			flush(t, w)
 			logSize, jsonSize := fileSize(t, dir, "alerts.log"), fileSize(t, dir, "alerts.json")
 			if err := w.WriteAlert(second); err != nil {
 				t.Fatal(err)
@@ -192,6 +201,7 @@ func TestRotationAcrossMidnight(t *testing.T) {
 			if !sameFile(t, newPath, filepath.Join(alerts, "alerts.log")) {
 				t.Error("alerts.log does not follow the new day")
 			}
+			flush(t, w)
 			if got := read(t, old); !strings.Contains(got, "before midnight") || strings.Contains(got, "after midnight") {
 				t.Errorf("old dated file:\n%s", got)
 			}
@@ -251,6 +261,7 @@ func TestReopenContinuesOffsets(t *testing.T) {
 	if want := "." + strconv.Itoa(size); !strings.HasSuffix(a.ID, want) {
 		t.Errorf("id after restart %q, want suffix %q", a.ID, want)
 	}
+	flush(t, w2)
 	if got := strings.Count(read(t, filepath.Join(dir, "alerts", "alerts.log")), "** Alert "); got != 3 {
 		t.Errorf("alerts.log holds %d alerts, want 3", got)
 	}
@@ -283,6 +294,7 @@ func TestArchives(t *testing.T) {
 	wantLog := "2026 Nov 21 08:07:06 web1->/var/log/syslog Nov 21 08:07:06 web1 cron[2]: tick\n" +
 		"2026 Nov 21 08:07:06 web1->/var/log/auth.log Accepted password\n" +
 		"2026 Nov 21 08:07:06 (db1) 10.0.0.7->/var/log/mysql/error.log mysqld: ready\n"
+	flush(t, w)
 	if got := read(t, filepath.Join(dir, "archives", "archives.log")); got != wantLog {
 		t.Errorf("archives.log:\n%q\nwant\n%q", got, wantLog)
 	}
@@ -354,6 +366,31 @@ func BenchmarkWriteAlert(b *testing.B) {
 	}
 }
 
+// BenchmarkWriteAlertCommit writes alerts with a Flush (write and fsync)
+// every 1000, as the daemon's commit does: the cost per alert of the
+// writes and the fsyncs.
+func BenchmarkWriteAlertCommit(b *testing.B) {
+	clk := &fakeClock{at("2026-11-21 10:00:00")}
+	w, err := Open(Config{Dir: b.TempDir(), AlertsLog: true, AlertsJSON: true, Clock: clk.now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	a := newAlert(clk.t, "/var/log/auth.log", "Nov 21 10:00:00 web1 sshd[1]: Accepted password for root from 10.0.0.1 port 22 ssh2")
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		if err := w.WriteAlert(a); err != nil {
+			b.Fatal(err)
+		}
+		if n++; n%1000 == 0 {
+			if err := w.Flush(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
 // TestHostileBytes: every event is one archives.log line and one alerts.log
 // block whatever control bytes its log, host and location carry; the
 // JSON files keep one object per line with the exact text.
@@ -382,6 +419,7 @@ func TestHostileBytes(t *testing.T) {
 			if err := w.WriteArchive(a); err != nil {
 				t.Fatal(err)
 			}
+			flush(t, w)
 			wantArchive := "2026 Nov 21 08:07:06 web" + tt.want + "->/var/log/" + tt.want + " log " + tt.want + "\n"
 			if got := read(t, filepath.Join(dir, "archives", "archives.log")); got != wantArchive {
 				t.Errorf("archives.log %q, want %q", got, wantArchive)
@@ -396,5 +434,36 @@ func TestHostileBytes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPushWritesWithoutFlush: records wait in memory until Push or Flush
+// writes them.
+func TestPushWritesWithoutFlush(t *testing.T) {
+	dir := t.TempDir()
+	clk := &fakeClock{at("2026-11-21 10:00:00")}
+	w := open(t, Config{Dir: dir, AlertsLog: true, AlertsJSON: true, LogAllJSON: true, Clock: clk.now})
+	a := newAlert(clk.t, "/var/log/auth.log", "pushed line")
+	if err := w.WriteAlert(a); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteArchive(a); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"alerts/alerts.json", "alerts/alerts.log", "archives/archives.json"} {
+		if got := read(t, filepath.Join(dir, f)); got != "" {
+			t.Errorf("%s holds %q before Push, want it in memory", f, got)
+		}
+	}
+	if err := w.Push(); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"alerts/alerts.json", "alerts/alerts.log", "archives/archives.json"} {
+		if got := read(t, filepath.Join(dir, f)); !strings.Contains(got, "pushed line") {
+			t.Errorf("%s holds %q after Push", f, got)
+		}
+	}
+	if w.Durable() == w.Seq() {
+		t.Error("Durable() reached Seq() without an fsync")
 	}
 }
