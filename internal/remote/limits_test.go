@@ -54,8 +54,9 @@ func TestConnectionCap(t *testing.T) {
 		c := dialTCP(t, addr)
 		write(t, c, "<13>served "+strconv.Itoa(i)+"\n")
 		served = append(served, c)
+		// One at a time: messages of different connections have no order.
+		expect(t, out, "127.0.0.1", "served "+strconv.Itoa(i))
 	}
-	expect(t, out, "127.0.0.1", "served 0", "served 1", "served 2")
 	eventually(t, "3 open connections", func() bool { return s.Stats().Connections == 3 })
 	for range 2 {
 		c := dialTCP(t, addr)
