@@ -106,12 +106,15 @@ func TestBudgetBoundsHostileEvent(t *testing.T) {
 			}
 		}
 		t.Logf("round %d: 20 hostile matches took %v (%d timed out, %d skipped)", round, took, timedOut, len(cuts)-timedOut)
-		if len(cuts) != len(pats) || timedOut == 0 {
-			t.Errorf("round %d: %d cuts, %d timed out; want 20 cuts, some timed out", round, len(cuts), timedOut)
+		// The budget is shared: once the first match has spent it, the
+		// others are skipped, not each given a timeout of its own.
+		if len(cuts) != len(pats) || timedOut == 0 || timedOut > 5 {
+			t.Errorf("round %d: %d cuts, %d timed out; want 20 cuts, a few timed out and the rest skipped", round, len(cuts), timedOut)
 		}
-		// Generous epsilon for a loaded machine and the race detector;
-		// without the budget this takes seconds.
-		if took > limit+150*time.Millisecond {
+		// The wall time is only a sanity bound, generous for a loaded
+		// machine and the race detector (the count above is the
+		// property); without the budget this takes seconds.
+		if took > limit+time.Second {
 			t.Errorf("round %d: 20 hostile matches took %v, budget %v", round, took, limit)
 		}
 	}
