@@ -56,7 +56,7 @@ func TestDecodeInBudget(t *testing.T) {
 		if len(cuts) == 0 || cuts[0].OwnerKind != "decoder" || cuts[0].Owner != c.owner {
 			t.Errorf("%q: cuts %+v, want one owned by decoder %s", c.log, cuts, c.owner)
 		}
-		if took > limit+150*time.Millisecond {
+		if took > limit+time.Second { // a sanity bound; the cuts are the property
 			t.Errorf("%q: took %v with a %v budget", c.log, took, limit)
 		}
 	}
