@@ -1,7 +1,5 @@
 package osregex
 
-import "github.com/dlclark/regexp2"
-
 // FindCompactIn is FindIn with OSSEC's capture copy: only the groups that
 // took part in the match are returned, in group order, so that with
 // `(a)x|(b)y` a match of the second alternative gives (b)'s span first.
@@ -12,6 +10,11 @@ import "github.com/dlclark/regexp2"
 // For OS_Regex and OS_Match it is FindIn: OS_Regex already returns the
 // groups of the alternative that matched, numbered within it.
 func (p *Pattern) FindCompactIn(b *Budget, s string, caps []int) (out []int, end int, ok, cut bool) {
+	if p.bt != nil {
+		// One backtracking run that copies only the groups that took
+		// part: running it twice would also spend the budget twice.
+		return p.bt.findGroups(b, p, s, caps, true)
+	}
 	out, end, ok, cut = p.FindIn(b, s, caps)
 	if !ok || p.kind != PCRE2 || !hasEmptySpan(out) {
 		return out, end, ok, cut
@@ -32,8 +35,6 @@ func (p *Pattern) FindCompactIn(b *Budget, s string, caps []int) (out []int, end
 			}
 		}
 		return out, end, ok, cut
-	case *pcre2Backtrack:
-		return m.findCompactIn(b, p, s, out[:0])
 	}
 	return out, end, ok, cut
 }
@@ -45,31 +46,4 @@ func hasEmptySpan(caps []int) bool {
 		}
 	}
 	return false
-}
-
-// findCompactIn is findIn leaving out the groups without a capture.
-func (p *pcre2Backtrack) findCompactIn(b *Budget, pat *Pattern, s string, caps []int) ([]int, int, bool, bool) {
-	s = cString(s)
-	buf := runeBufs.Get().(*[]rune)
-	defer runeBufs.Put(buf)
-	rs := runesOf(buf, s)
-	var m *regexp2.Match
-	cut := b.run(pat, p, func(re *regexp2.Regexp) error {
-		var err error
-		m, err = re.FindRunesMatch(rs)
-		return err
-	})
-	if cut || m == nil {
-		return caps, 0, false, cut
-	}
-	groups := m.Groups()
-	for g := 1; g < len(groups); g++ {
-		if len(groups[g].Captures) == 0 {
-			continue
-		}
-		st := runeOffset(s, groups[g].Index)
-		caps = append(caps, st, st+runeOffset(s[st:], groups[g].Length))
-	}
-	st := runeOffset(s, m.Index)
-	return caps, st + runeOffset(s[st:], m.Length), true, false
 }

@@ -274,6 +274,14 @@ func (p *pcre2Backtrack) find(s string, caps []int) ([]int, int, bool) {
 }
 
 func (p *pcre2Backtrack) findIn(b *Budget, pat *Pattern, s string, caps []int) ([]int, int, bool, bool) {
+	return p.findGroups(b, pat, s, caps, false)
+}
+
+// findGroups runs one match under b and copies the groups' spans into
+// caps. An unset group is an empty span (Wazuh's copy; trailing unset
+// groups are left out), or with compact is skipped, so only the groups
+// that took part are returned, in order (OSSEC's).
+func (p *pcre2Backtrack) findGroups(b *Budget, pat *Pattern, s string, caps []int, compact bool) ([]int, int, bool, bool) {
 	s = cString(s)
 	caps = caps[:0]
 	buf := runeBufs.Get().(*[]rune)
@@ -289,16 +297,15 @@ func (p *pcre2Backtrack) findIn(b *Budget, pat *Pattern, s string, caps []int) (
 		return caps, 0, false, cut
 	}
 	groups := m.Groups()
-	last := 0
-	for g := len(groups) - 1; g >= 1; g-- {
-		if len(groups[g].Captures) > 0 {
-			last = g
-			break
-		}
+	last := len(groups) - 1
+	for last >= 1 && len(groups[last].Captures) == 0 {
+		last--
 	}
 	for g := 1; g <= last; g++ {
 		if len(groups[g].Captures) == 0 {
-			caps = append(caps, 0, 0)
+			if !compact {
+				caps = append(caps, 0, 0)
+			}
 			continue
 		}
 		st := runeOffset(s, groups[g].Index)
