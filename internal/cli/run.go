@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/gossec/gossec/internal/daemon"
 )
@@ -101,7 +102,7 @@ func testConfig(c commonFlags, s Streams, userName string) int {
 	// The positions file is not configuration, but a service that cannot
 	// read it does not start, and a corrupt one changes where files are
 	// read from: both are said here, before the unit starts.
-	notes, err := daemon.CheckPositions(c.home, ld.Config)
+	notes, err := daemon.CheckPositions(c.home, ld.Config, time.Now())
 	if err != nil {
 		fmt.Fprintf(s.Err, "gossec run: %v\n", err)
 		return ExitFailure

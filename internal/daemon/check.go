@@ -92,11 +92,7 @@ func reason(err error) string {
 // looks for it at now (home applied, strftime expanded) and the regular
 // files it matches.
 func LocalFiles(lf config.LocalFile, home string, now time.Time) (string, []string, error) {
-	p := lf.Location
-	if !filepath.IsAbs(p) && home != "" {
-		p = filepath.Join(home, p)
-	}
-	exp, err := tailer.ExpandPattern(p, now)
+	exp, err := tailer.ExpandPattern(underHome(home, lf.Location), now)
 	if err != nil {
 		return "", nil, err
 	}

@@ -215,7 +215,7 @@ func newDaemon(opt Options, cfg *config.Config, rs *engine.Ruleset) (*daemon, er
 			return nil, fmt.Errorf("creating %s: %w", dir, err)
 		}
 	}
-	pos, err := openPositions(filepath.Join(home, "queue", "gossec", "positions.json"), cfg, home, opt.Logger)
+	pos, err := openPositions(filepath.Join(home, "queue", "gossec", "positions.json"), cfg, home, opt.Clock(), opt.Logger)
 	if err != nil {
 		return nil, err
 	}

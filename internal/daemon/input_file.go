@@ -151,11 +151,15 @@ func (f *fileFramers) send(id tailer.FileID, fr *framed, evs []logformat.Event) 
 	}
 }
 
-func (d *daemon) abs(p string) string {
-	if filepath.IsAbs(p) || d.opt.Home == "" {
+func (d *daemon) abs(p string) string { return underHome(d.opt.Home, p) }
+
+// underHome is where the service looks for a configured path: a relative
+// one is taken from home (when set).
+func underHome(home, p string) string {
+	if filepath.IsAbs(p) || home == "" {
 		return p
 	}
-	return filepath.Join(d.opt.Home, p)
+	return filepath.Join(home, p)
 }
 
 func absAll(d *daemon, ps []string) []string {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"strings"
+	"time"
 
 	"github.com/gossec/gossec/internal/config"
 	"github.com/gossec/gossec/internal/positions"
@@ -18,14 +18,14 @@ import (
 // start at their end (lines written while gossec was stopped are not
 // read), without it at their beginning (lines already analysed are
 // analysed again). Other errors (unreadable file) stop the start.
-func openPositions(path string, cfg *config.Config, home string, log *slog.Logger) (*positions.Store, error) {
+func openPositions(path string, cfg *config.Config, home string, now time.Time, log *slog.Logger) (*positions.Store, error) {
 	pos, err := positions.OpenWith(path, positions.Options{IgnoreCorrupt: true})
 	if err != nil {
 		return nil, fmt.Errorf("opening positions: %w", err)
 	}
 	if kept, cause := pos.SetAside(); kept != "" {
 		log.Warn("positions file corrupt: kept aside, starting with no saved position", "kept", kept, "error", cause)
-		for _, p := range NoPositionPolicy(cfg, home) {
+		for _, p := range NoPositionPolicy(cfg, home, now) {
 			log.Warn("no saved position: "+p.Start, "location", p.Location, "files", p.Files, "only-future-events", p.OnlyFuture)
 		}
 	}
@@ -37,29 +37,23 @@ func openPositions(path string, cfg *config.Config, home string, log *slog.Logge
 type PositionPolicy struct {
 	Location   string
 	OnlyFuture bool
-	Files      int    // files the location matches now (-1: a date pattern, not counted)
+	Files      int    // files the location matches now
 	Start      string // "N files start at their end ..." for the log
 }
 
 // NoPositionPolicy lists, for each file <localfile>, where its files start
-// when no position is saved for them.
-func NoPositionPolicy(cfg *config.Config, home string) []PositionPolicy {
+// when no position is saved for them; the files are counted as the
+// service finds them at now (LocalFiles).
+func NoPositionPolicy(cfg *config.Config, home string, now time.Time) []PositionPolicy {
 	var out []PositionPolicy
 	for _, lf := range cfg.LocalFiles {
 		if lf.Command != "" {
 			continue
 		}
-		p := PositionPolicy{Location: lf.Location, OnlyFuture: lf.OnlyFutureEvents, Files: -1}
-		count := "its files"
-		if !strings.Contains(lf.Location, "%") {
-			loc := lf.Location
-			if !filepath.IsAbs(loc) && home != "" {
-				loc = filepath.Join(home, loc)
-			}
-			m, _ := filepath.Glob(loc)
-			p.Files = len(m)
-			count = fmt.Sprintf("%d files", p.Files)
-		}
+		p := PositionPolicy{Location: lf.Location, OnlyFuture: lf.OnlyFutureEvents}
+		_, files, _ := LocalFiles(lf, home, now) // a bad pattern failed the load already
+		p.Files = len(files)
+		count := fmt.Sprintf("%d files", p.Files)
 		if lf.OnlyFutureEvents {
 			p.Start = count + " start at their end (only-future-events yes): lines written while gossec was stopped are not read"
 		} else {
@@ -74,12 +68,12 @@ func NoPositionPolicy(cfg *config.Config, home string) []PositionPolicy {
 // does. A corrupt file is not an error (the service starts anyway): the
 // returned notes say what the service will do about it. Any other error
 // (a file that cannot be read) would stop the service and is returned.
-func CheckPositions(home string, cfg *config.Config) (notes []string, err error) {
+func CheckPositions(home string, cfg *config.Config, now time.Time) (notes []string, err error) {
 	path := filepath.Join(home, "queue", "gossec", "positions.json")
 	_, err = positions.Open(path)
 	if errors.Is(err, positions.ErrCorrupt) {
 		notes = append(notes, fmt.Sprintf("%v: the service will keep it aside (%s.corrupt, older copies kept) and start with no saved position", err, path))
-		for _, p := range NoPositionPolicy(cfg, home) {
+		for _, p := range NoPositionPolicy(cfg, home, now) {
 			notes = append(notes, fmt.Sprintf("<localfile> %s: %s", p.Location, p.Start))
 		}
 		return notes, nil
