@@ -21,6 +21,14 @@ import (
 // Run runs `gossec run`: the foreground service. With -t it tests the
 // configuration and ruleset and exits.
 func Run(args []string, s Streams) int {
+	// Signals are caught before anything else: a SIGTERM that arrives
+	// while the configuration or ruleset loads is a clean stop, not the
+	// default action's death (a service manager may stop a unit at once).
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
 	var c commonFlags
@@ -62,11 +70,6 @@ func Run(args []string, s Streams) int {
 		}
 		sdNotify(state)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	reload := make(chan struct{}, 1)
 	go func() {
 		for range hup {

@@ -67,11 +67,16 @@ func (h *home) write(rel, content string) {
 type daemon struct {
 	cmd    *exec.Cmd
 	stderr bytes.Buffer
+	home   *home
+	// starts is how many "gossec running" lines gossec.log held before
+	// this process started: stop waits for one more.
+	starts int
 }
 
 func (h *home) start() *daemon {
 	h.t.Helper()
-	d := &daemon{cmd: exec.Command(gossecBin, "run", "--home", h.dir, "-c", h.conf)}
+	d := &daemon{cmd: exec.Command(gossecBin, "run", "--home", h.dir, "-c", h.conf), home: h}
+	d.starts = h.countLog("gossec running")
 	d.cmd.Stderr = &d.stderr
 	if err := d.cmd.Start(); err != nil {
 		h.t.Fatal(err)
@@ -79,17 +84,36 @@ func (h *home) start() *daemon {
 	return d
 }
 
-// stop sends SIGTERM and waits for a clean exit.
+// countLog counts the occurrences of s in gossec.log.
+func (h *home) countLog(s string) int {
+	b, _ := os.ReadFile(h.path("logs/gossec.log"))
+	return bytes.Count(b, []byte(s))
+}
+
+// stop waits until the service runs, sends SIGTERM and waits for a
+// clean exit. Waiting for the start first (when its home is known) makes the stop test the
+// service's shutdown, not how far a loading process has come.
 func (d *daemon) stop(t testing.TB) {
 	t.Helper()
-	d.cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)
 	go func() { done <- d.cmd.Wait() }()
-	select {
-	case err := <-done:
+	wait := func(err error) {
 		if err != nil {
 			t.Fatalf("gossec exited with %v; stderr:\n%s", err, d.stderr.String())
 		}
+	}
+	for limit := time.Now().Add(20 * time.Second); d.home != nil && d.home.countLog("gossec running") <= d.starts && time.Now().Before(limit); {
+		select {
+		case err := <-done:
+			wait(err)
+			return
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-done:
+		wait(err)
 	case <-time.After(20 * time.Second):
 		d.cmd.Process.Kill()
 		t.Fatal("gossec did not stop within 20s of SIGTERM")
