@@ -59,7 +59,7 @@ type mailOut struct {
 
 // outputTotals are counters that outlive the outputs that counted them.
 type outputTotals struct {
-	sent, dropped, errs, mails, mailDropped, mailFailures, mailSpoolLost int64
+	sent, dropped, errs, mails, mailDropped, mailFailures, mailSpoolLost, mailRejected int64
 }
 
 // retireDrain bounds how long a replaced syslog output may take to
@@ -314,6 +314,7 @@ func (t *outputTotals) addMailer(st email.Stats) {
 	t.mails += int64(st.Mails)
 	t.mailDropped += int64(st.Dropped)
 	t.mailSpoolLost += int64(st.SpoolLost)
+	t.mailRejected += int64(st.Rejected)
 	t.mailFailures += int64(st.Failures)
 }
 
@@ -345,5 +346,6 @@ func (o *outputs) counters() []counter {
 		{"mail_failures", "failed mail delivery attempts (the mail stays spooled and is retried)", mailFailures},
 		{"mail_pending", "mails waiting in the spool", spooled},
 		{"mail_spool_lost", "mails lost because the spool was full (email_spool_size) or no server would take them", spoolLost},
+		{"mail_rejected", "mails the server refused for good while it took the next one, kept in queue/mail/rejected/", t.mailRejected},
 	}
 }

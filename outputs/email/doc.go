@@ -30,7 +30,12 @@
 //     mail) applies to everything spooled, at shutdown too.
 //   - Outages: refused connections, a server that accepts and never
 //     answers (each attempt ends at the 30 s timeout), 4xx and 5xx
-//     answers all leave the mail in the spool. The next attempt waits the
+//     answers all leave the mail in the spool. One exception keeps a
+//     single bad mail from blocking the spool for good: after a 5xx to
+//     the oldest mail, the next ones are tried (up to 8 while each gets
+//     a 5xx too); if the server takes one, the refused mail is set aside
+//     in queue/mail/rejected/ (kept, counted in Rejected, logged) and
+//     delivery goes on. The next attempt waits the
 //     backoff (5 s doubling to 10 min) counted from the END of the failed
 //     attempt; a success resets it and the spool drains back to back. The
 //     spool holds at most <email_spool_size> mails (10000); a mail that

@@ -35,13 +35,20 @@ type Stats struct {
 	Failures  uint64 // delivery attempts that failed
 	Spooled   uint64 // messages put in the spool (every mail passes through it)
 	SpoolLost uint64 // messages lost: spool full (email_spool_size), or no server would take them
+	Rejected  uint64 // messages the server refused for good while it took others: kept under queue/mail/rejected/
 	Pending   int64  // messages waiting in the spool now
 }
 
 type counters struct {
 	received, dropped, mails, sms, digests, held, notShown atomic.Uint64
-	failures, spooled, spoolLost                           atomic.Uint64
+	failures, spooled, spoolLost, rejected                 atomic.Uint64
 }
+
+// probeMails bounds the mails tried behind one the server refused with
+// 5xx (refusedAlone): each outage round costs at most this many more
+// conversations, and a run of this many refused mails still gets
+// through.
+const probeMails = 8
 
 // Backoff bounds of delivery retries. The wait is measured from the end
 // of the failed attempt, so a server that hangs every attempt until the
@@ -273,7 +280,7 @@ func (m *Mailer) Stats() Stats {
 		Received: c.received.Load(), Dropped: c.dropped.Load(), Mails: c.mails.Load(),
 		SMS: c.sms.Load(), Digests: c.digests.Load(), Held: c.held.Load(),
 		NotShown: c.notShown.Load(), Failures: c.failures.Load(), Spooled: c.spooled.Load(),
-		SpoolLost: c.spoolLost.Load(), Pending: int64(m.spool.len()),
+		SpoolLost: c.spoolLost.Load(), Rejected: c.rejected.Load(), Pending: int64(m.spool.len()),
 	}
 }
 
@@ -477,6 +484,8 @@ func (m *Mailer) attempt(ctx context.Context, msg *outMsg, now time.Time) {
 		m.stats.spoolLost.Add(1)
 		m.rl.Log(slog.LevelError, "bad_message", "mail dropped: no server would accept it",
 			"error", err, "subject", msg.Subject)
+	case permanent(err) && m.refusedAlone(ctx, msg, err):
+		m.backoff = minBackoff
 	default:
 		// The clock is read after the attempt: an attempt that hung for
 		// the whole timeout must not make the retry due at once.
@@ -486,6 +495,52 @@ func (m *Mailer) attempt(ctx context.Context, msg *outMsg, now time.Time) {
 		m.backoff = min(2*m.backoff, maxBackoff)
 		m.stats.failures.Add(1)
 	}
+}
+
+// refusedAlone decides what a 5xx answer to the oldest mail means. A
+// content filter or size limit refuses one mail for good (an alert about
+// a phishing URL can trip a spam filter), and retrying it first would
+// hold back every later alert forever; a misconfigured relay refuses
+// them all, and then the mails must wait in order. The mails behind it
+// tell the two apart: the next ones are tried (at most probeMails, while
+// each is refused with 5xx too) and as soon as the server takes one, msg
+// is set aside under queue/mail/rejected/ (kept, counted, logged) and
+// true is returned. Otherwise, or with no next mail to try, msg stays
+// first and the caller backs off as for any outage.
+func (m *Mailer) refusedAlone(ctx context.Context, msg *outMsg, refusal error) bool {
+	var next *outMsg
+	for i := 1; ; i++ {
+		n, ok := m.spool.at(i)
+		if !ok || i > probeMails || n.Uncharged {
+			// An uncharged mail would take a share of the hourly
+			// budget out of order: no probe with it.
+			return false
+		}
+		err := m.send(ctx, n)
+		if err == nil {
+			next = n
+			break
+		}
+		if !permanent(err) {
+			return false
+		}
+	}
+	m.spool.drop(next)
+	path, err := m.spool.setAside(msg)
+	if err != nil {
+		// The record could not be kept: msg stays in the spool (and
+		// first) and is retried; next was delivered.
+		m.rl.Log(slog.LevelError, "set_aside", "mail refused for good by the server, and its record could not be kept; retrying it",
+			"error", err, "refusal", refusal, "subject", msg.Subject)
+		return false
+	}
+	m.stats.rejected.Add(1)
+	m.rl.Log(slog.LevelError, "rejected", "mail refused for good by the server while it took the next one; set aside",
+		"refusal", refusal, "subject", msg.Subject, "alerts", msg.Alerts, "record", path)
+	if m.down.Failing() {
+		m.down.Recover("pending", m.spool.len())
+	}
+	return true
 }
 
 func (m *Mailer) send(ctx context.Context, msg *outMsg) error {

@@ -47,6 +47,9 @@ type testServer struct {
 	reject  atomic.Bool  // answer MAIL FROM with 451
 	rcptErr atomic.Int32 // answer RCPT TO with this code (0: accept)
 	dataErr atomic.Int32 // answer the end of DATA with this code (0: accept)
+	// poison: a message whose data holds this text is refused with 554,
+	// as a content filter does (empty: none).
+	poison  atomic.Pointer[string]
 	mu      sync.Mutex
 	msgs    []received
 	arrived chan struct{}
@@ -149,6 +152,9 @@ func (x *session) Data(r io.Reader) error {
 	}
 	if c := x.s.dataErr.Load(); c != 0 {
 		return &smtp.SMTPError{Code: int(c), Message: "message refused for now"}
+	}
+	if p := x.s.poison.Load(); p != nil && *p != "" && bytes.Contains(data, []byte(*p)) {
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "message content rejected"}
 	}
 	raw := strings.ReplaceAll(string(data), "\r\n", "\n")
 	msg, err := mail.ReadMessage(bytes.NewReader(data))

@@ -250,12 +250,71 @@ func writeRecord(name string, v any) error {
 func (s *spool) dropFirst() {
 	s.mu.Lock()
 	e := s.entries[0]
-	s.entries[0] = nil
-	s.entries = s.entries[1:]
+	s.mu.Unlock()
+	s.drop(e.msg)
+}
+
+// at is the i-th oldest message (0: the oldest), if the spool holds it.
+func (s *spool) at(i int) (*outMsg, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i >= len(s.entries) {
+		return nil, false
+	}
+	return s.entries[i].msg, true
+}
+
+// drop forgets msg (delivered or set aside) and removes its record.
+func (s *spool) drop(msg *outMsg) {
+	s.mu.Lock()
+	i := slices.IndexFunc(s.entries, func(e *spoolEntry) bool { return e.msg == msg })
+	if i < 0 {
+		s.mu.Unlock()
+		return
+	}
+	e := s.entries[i]
+	s.entries = slices.Delete(s.entries, i, i+1)
 	e.gone = true
 	remove := e.onDisk && !e.writing // else the writer skips or removes it
 	s.mu.Unlock()
 	if remove {
 		_ = os.Remove(e.name)
 	}
+}
+
+// rejectedDir is where records of mails a server refused for good are
+// kept, under the spool directory; the spool never reads it back, an
+// operator moves a record back to the spool to send it again.
+const rejectedDir = "rejected"
+
+// setAside keeps msg's record under rejectedDir and drops it from the
+// spool. It returns the record's path ("" for a spool in memory, which
+// has nowhere to keep it).
+func (s *spool) setAside(msg *outMsg) (string, error) {
+	if s.dir == "" {
+		s.drop(msg)
+		return "", nil
+	}
+	dir := filepath.Join(s.dir, rejectedDir)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", fmt.Errorf("mail spool %q: %w", dir, err)
+	}
+	s.mu.Lock()
+	i := slices.IndexFunc(s.entries, func(e *spoolEntry) bool { return e.msg == msg })
+	name := ""
+	if i >= 0 {
+		name = s.entries[i].name
+	}
+	s.mu.Unlock()
+	if name == "" {
+		return "", nil // already gone
+	}
+	// A fresh record, not a rename: the spool writer may not have
+	// written the original yet.
+	path := filepath.Join(dir, filepath.Base(name))
+	if err := writeRecord(path, msg); err != nil {
+		return "", fmt.Errorf("mail spool record %q: %w", path, err)
+	}
+	s.drop(msg)
+	return path, nil
 }

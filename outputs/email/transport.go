@@ -146,3 +146,10 @@ func (t *smtpTransport) send(ctx context.Context, m *outMsg) error {
 	}
 	return nil
 }
+
+// permanent reports an SMTP 5xx answer: the server will not take that
+// mail as it is.
+func permanent(err error) bool {
+	var se *mail.SendError
+	return errors.As(err, &se) && se.ErrorCode()/100 == 5
+}
