@@ -140,24 +140,26 @@ func serviceLogger(home string, stderr io.Writer, journal bool) (*slog.Logger, *
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if isTerminal(stderr) {
-		return slog.New(slog.NewTextHandler(io.MultiWriter(f, stderr), nil)), loud, func() { f.Close() }, nil
-	}
 	h := &teeHandler{
 		main:      slog.NewTextHandler(f, nil),
 		err:       slog.NewTextHandler(stderr, nil),
 		loud:      loud,
 		lifecycle: journal,
+		always:    isTerminal(stderr),
 	}
 	return slog.New(h), loud, func() { f.Close() }, nil
 }
 
 // teeHandler writes every record to main, and warnings and errors to err
-// too while loud is set, and the lifecycle lines when lifecycle is set.
+// too while loud is set, and the lifecycle lines when lifecycle is set;
+// with always (stderr is a terminal) everything goes to both. A record
+// main could not write (gossec.log on a full disk) goes to err instead:
+// the line that says the disk is full must not be lost to the full disk.
 type teeHandler struct {
 	main, err slog.Handler
 	loud      *atomic.Bool
 	lifecycle bool
+	always    bool
 }
 
 func (h *teeHandler) Enabled(ctx context.Context, l slog.Level) bool {
@@ -166,6 +168,9 @@ func (h *teeHandler) Enabled(ctx context.Context, l slog.Level) bool {
 
 // toErr says whether r also goes to stderr.
 func (h *teeHandler) toErr(r slog.Record) bool {
+	if h.always {
+		return true
+	}
 	if !h.loud.Load() {
 		return false
 	}
@@ -184,7 +189,7 @@ func (h *teeHandler) toErr(r slog.Record) bool {
 
 func (h *teeHandler) Handle(ctx context.Context, r slog.Record) error {
 	err := h.main.Handle(ctx, r)
-	if h.toErr(r) {
+	if err != nil || h.toErr(r) {
 		if e := h.err.Handle(ctx, r.Clone()); err == nil {
 			err = e
 		}
@@ -193,20 +198,19 @@ func (h *teeHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h *teeHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return &teeHandler{main: h.main.WithAttrs(as), err: h.err.WithAttrs(as), loud: h.loud, lifecycle: h.lifecycle}
+	return &teeHandler{main: h.main.WithAttrs(as), err: h.err.WithAttrs(as), loud: h.loud, lifecycle: h.lifecycle, always: h.always}
 }
 
 func (h *teeHandler) WithGroup(name string) slog.Handler {
-	return &teeHandler{main: h.main.WithGroup(name), err: h.err.WithGroup(name), loud: h.loud, lifecycle: h.lifecycle}
+	return &teeHandler{main: h.main.WithGroup(name), err: h.err.WithGroup(name), loud: h.loud, lifecycle: h.lifecycle, always: h.always}
 }
 
+// isTerminal says whether w is a terminal. A character device is not
+// enough: /dev/null is one, and output sent there (a benchmark, a cron
+// job) must get the machine format, not the table and progress bar.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && terminalFile(f)
 }
 
 // sdNotify sends a state to systemd when started by a Type=notify unit.

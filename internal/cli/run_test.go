@@ -106,3 +106,52 @@ func TestUnderSystemd(t *testing.T) {
 		}
 	}
 }
+
+// TestServiceLoggerFullDisk: a line gossec.log cannot take (its disk is
+// full; /dev/full answers every write with ENOSPC) goes to stderr, even
+// while the service runs quietly; lines the file takes do not.
+func TestServiceLoggerFullDisk(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, "logs"), 0o750)
+	if err := os.Symlink("/dev/full", filepath.Join(home, "logs", "gossec.log")); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	log, loud, closeLog, err := serviceLogger(home, &stderr, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeLog()
+	loud.Store(false) // running: normally nothing reaches stderr
+	log.Info("an info line")
+	log.Error("writing alert files failed; retrying", "error", "no space left on device")
+	for _, msg := range []string{"an info line", "writing alert files failed"} {
+		if !strings.Contains(stderr.String(), msg) {
+			t.Errorf("stderr lacks %q:\n%s", msg, stderr.String())
+		}
+	}
+}
+
+// TestIsTerminal: the null device and files are not terminals (a replay
+// to /dev/null must print JSON, not the table).
+func TestIsTerminal(t *testing.T) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	file, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	var buf bytes.Buffer
+	for name, w := range map[string]any{"/dev/null": null, "a file": file, "a buffer": &buf} {
+		if isTerminal(w.(interface{ Write([]byte) (int, error) })) {
+			t.Errorf("%s taken for a terminal", name)
+		}
+	}
+}
