@@ -81,10 +81,15 @@ type loader struct {
 	logLevel  int
 	mailLevel int
 	timeframe int
+	// idx indexes the tree being built (placeindex.go).
+	idx *placeIndex
+	// refPlacement places rules by walking the tree as analysisd does
+	// instead of through idx: the reference of the tests.
+	refPlacement bool
 }
 
 func newLoader(opt LoadOptions) *loader {
-	l := &loader{opt: opt, t: &Tree{byID: make(map[int]*Rule)}}
+	l := &loader{opt: opt, t: &Tree{byID: make(map[int]*Rule)}, idx: newPlaceIndex()}
 	l.logLevel, l.mailLevel, l.timeframe = opt.LogAlertLevel, opt.EmailAlertLevel, opt.DefaultTimeframe
 	if l.logLevel == 0 {
 		l.logLevel = 1
