@@ -9,6 +9,7 @@ import (
 	"github.com/gossec/gossec/internal/cdb"
 	"github.com/gossec/gossec/internal/config"
 	"github.com/gossec/gossec/internal/litscan"
+	"github.com/gossec/gossec/internal/osregex"
 	"github.com/gossec/gossec/internal/predecode"
 	"github.com/gossec/gossec/internal/xmlconf"
 	"github.com/gossec/gossec/rules"
@@ -70,7 +71,9 @@ func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 	// One literal table for both stages: each event's log is scanned once
 	// and the decoders' scan serves the rules.
 	lits := litscan.NewTable()
-	dset, derrs := decoders.Load(files.Decoders, feat.decoderOptions(decoders.LoadOptions{Warn: opt.Warn, ReadFile: readFile, Literals: lits}))
+	// One pattern cache too: rules and decoders repeat expressions.
+	pats := &osregex.Cache{}
+	dset, derrs := decoders.Load(files.Decoders, feat.decoderOptions(decoders.LoadOptions{Warn: opt.Warn, ReadFile: readFile, Literals: lits, Patterns: pats}))
 	errs = append(errs, derrs...)
 	tree, rerrs := rules.Load(files.Rules, feat.ruleOptions(rules.LoadOptions{
 		Lists:           lists,
@@ -81,6 +84,7 @@ func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 		ReadFile:        readFile,
 		OSSEC:           cfg.Ruleset.Dialect == config.OSSEC || feat.Engine.Product == config.ProductOSSEC,
 		Literals:        lits,
+		Patterns:        pats,
 	}))
 	errs = append(errs, rerrs...)
 	if len(errs) > 0 {
