@@ -41,6 +41,7 @@ type LoadOptions struct {
 
 // Load compiles the ruleset a configuration names; with no ruleset section
 // it compiles the embedded default ruleset. Every error found is returned.
+// The first successful Load sets the process's collector target (gc.go).
 func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 	if cfg == nil {
 		cfg = config.Default()
@@ -91,6 +92,7 @@ func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 		return nil, errs
 	}
 	lits.Freeze()
+	tuneGC()
 	return &Ruleset{Config: cfg, Decoders: dset, Rules: tree, Files: files, Predecode: feat.Predecode.Dialect, Features: feat}, nil
 }
 
