@@ -1,5 +1,7 @@
 package rules
 
+import "strings"
+
 // The placement of rules (tree.go) follows OS_AddChild, which walks the
 // whole tree for every rule placed: with thousands of rules that walk was
 // most of the load time. placeIndex answers the same questions from
@@ -23,6 +25,7 @@ type placeIndex struct {
 
 type groupNodes struct {
 	groups string
+	lower  string // groups for wordMatchLowered
 	nodes  []*node
 }
 
@@ -42,7 +45,7 @@ func (x *placeIndex) add(nd, parent *node) {
 func (x *placeIndex) groupEntry(groups string) *groupNodes {
 	g := x.byGroups[groups]
 	if g == nil {
-		g = &groupNodes{groups: groups}
+		g = &groupNodes{groups: groups, lower: lowerCString(groups)}
 		x.byGroups[groups] = g
 		x.groupOrder = append(x.groupOrder, g)
 	}
@@ -104,5 +107,53 @@ func (x *placeIndex) reachedBySid(top []*node, nd *node, id int) bool {
 			return false
 		}
 		cur = p
+	}
+}
+
+// lowerCString is s up to its first NUL with ASCII letters lowered: the
+// text OS_WordMatch compares.
+func lowerCString(s string) string {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		s = s[:i]
+	}
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// wordMatchLowered is osregex.WordMatch for a pattern and a subject both
+// passed through lowerCString: '|' alternatives, "^x" a prefix test,
+// anything else a substring test, an empty alternative always true and
+// an empty pattern never. Lowering both once lets the tests run on
+// strings.Contains instead of a case-folding loop.
+func wordMatchLowered(pattern, s string) bool {
+	if pattern == "" {
+		return false
+	}
+	for {
+		alt, rest, more := strings.Cut(pattern, "|")
+		switch {
+		case alt == "":
+			return true
+		case alt[0] == '^':
+			if strings.HasPrefix(s, alt[1:]) {
+				return true
+			}
+		case strings.Contains(s, alt):
+			return true
+		}
+		if !more {
+			return false
+		}
+		pattern = rest
 	}
 }

@@ -2,11 +2,13 @@ package rules
 
 import (
 	"fmt"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gossec/gossec/internal/osregex"
 	"github.com/gossec/gossec/internal/xmlconf"
 )
 
@@ -124,4 +126,24 @@ func TestPlacementIndexRulesets(t *testing.T) {
 	skipWithoutShared(t)
 	t.Run("wazuh", func(t *testing.T) { comparePlacement(t, wazuhFiles(t), LoadOptions{Lists: wazuhLists(t)}) })
 	t.Run("ossec", func(t *testing.T) { comparePlacement(t, ossecFiles(t), LoadOptions{OSSEC: true}) })
+}
+
+// TestWordMatchLowered compares the lowered word match with
+// osregex.WordMatch on random patterns and group strings.
+func TestWordMatchLowered(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	alphabet := []string{"a", "A", "b", "B", "|", "^", "$", ",", "\x00", "é", "Z", "z"}
+	gen := func(n int) string {
+		var b strings.Builder
+		for i := r.Intn(n + 1); i > 0; i-- {
+			b.WriteString(alphabet[r.Intn(len(alphabet))])
+		}
+		return b.String()
+	}
+	for i := 0; i < 200000; i++ {
+		p, s := gen(5), gen(8)
+		if got, want := wordMatchLowered(lowerCString(p), lowerCString(s)), osregex.WordMatch(p, s); got != want {
+			t.Fatalf("WordMatch(%q, %q): lowered %v, want %v", p, s, got, want)
+		}
+	}
 }

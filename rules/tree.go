@@ -210,9 +210,13 @@ func (l *loader) addByLevel(n *xmlconf.Node, r *Rule) bool {
 }
 
 func (l *loader) addByGroup(n *xmlconf.Node, r *Rule) bool {
-	g := r.ifGroup
+	g, lower := r.ifGroup, lowerCString(r.ifGroup)
+	match := func(e *groupNodes) bool { return wordMatchLowered(lower, e.lower) }
+	if l.refPlacement {
+		match = func(e *groupNodes) bool { return osregex.WordMatch(g, e.groups) }
+	}
 	var parents []*node
-	l.eachGroupNodes(func(groups string) bool { return osregex.WordMatch(g, groups) }, func(nd *node) {
+	l.eachGroupNodes(match, func(nd *node) {
 		if nd.rule.ID != r.ID {
 			parents = append(parents, nd)
 		}
@@ -246,10 +250,10 @@ func (l *loader) allNodes() []*node {
 
 // eachGroupNodes calls fn for every node whose rule's group string passes
 // match, testing each distinct group string once.
-func (l *loader) eachGroupNodes(match func(groups string) bool, fn func(*node)) {
+func (l *loader) eachGroupNodes(match func(*groupNodes) bool, fn func(*node)) {
 	if l.refPlacement {
 		walk(l.t.top, func(nd *node) bool {
-			if match(nd.rule.Groups) {
+			if match(&groupNodes{groups: nd.rule.Groups, lower: lowerCString(nd.rule.Groups)}) {
 				fn(nd)
 			}
 			return true
@@ -257,7 +261,7 @@ func (l *loader) eachGroupNodes(match func(groups string) bool, fn func(*node)) 
 		return
 	}
 	for _, g := range l.idx.groupOrder {
-		if len(g.nodes) == 0 || !match(g.groups) {
+		if len(g.nodes) == 0 || !match(g) {
 			continue
 		}
 		for _, nd := range g.nodes {
@@ -286,7 +290,7 @@ func (l *loader) mark(r *Rule) {
 		c.search = searchGroup
 		c.groupList = l.t.nGroup
 		l.t.nGroup++
-		l.eachGroupNodes(c.matchedGrp.MatchString, func(nd *node) {
+		l.eachGroupNodes(func(e *groupNodes) bool { return c.matchedGrp.MatchString(e.groups) }, func(nd *node) {
 			// One entry per node: a rule placed twice stores its events
 			// twice in this list, as in analysisd.
 			nd.rule.corr.storeGroups = append(nd.rule.corr.storeGroups, c.groupList)
