@@ -3,8 +3,10 @@ package osregex
 import (
 	"regexp"
 	"regexp/syntax"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // Loading a ruleset compiles thousands of patterns, most of which a given
@@ -23,9 +25,12 @@ func CompileLazyWith(kind Kind, pattern string, opt Options) (*Pattern, error) {
 		return CompileWith(kind, pattern, opt)
 	}
 	goPat := rewritePCRE2(cString(pattern), `\x{%s}`)
-	if _, err := syntax.Parse(goPat, syntax.Perl); err != nil {
-		// Not RE2: the backtracking engine, or an error, as CompileWith.
-		return CompileWith(kind, pattern, opt)
+	if !plainRE2(goPat) {
+		if _, err := syntax.Parse(goPat, syntax.Perl); err != nil {
+			// Not RE2: the backtracking engine, or an error, as
+			// CompileWith.
+			return CompileWith(kind, pattern, opt)
+		}
 	}
 	return &Pattern{kind: kind, src: pattern, impl: &lazyRE2{goPat: goPat}}, nil
 }
@@ -116,4 +121,75 @@ func (c *Cache) Compile(kind Kind, pattern string, opt Options) (*Pattern, error
 	}
 	c.m[key] = p
 	return p, nil
+}
+
+// plainRE2 reports whether p is in a subset of the RE2 syntax that Go's
+// parser always accepts, so that the parse checking it can be skipped:
+// most stock patterns are in it. The subset: valid UTF-8 of at most
+// plainMax bytes, an optional leading "(?i)", then literal characters,
+// '.', '^', '$', '|', the escapes \d \D \w \W \s \S \b \B and a backslash
+// before ASCII punctuation, groups "(...)" (not "(?") nested at most
+// plainDepth deep, and after a literal, an escape, '.' or ')' one of '*',
+// '+', '?' optionally followed by '?'. No classes, no counted
+// repetitions. Every pattern it accepts must parse (TestPlainRE2Parses,
+// FuzzPlainRE2); one it rejects is simply parsed.
+func plainRE2(p string) bool {
+	if len(p) > plainMax || !utf8.ValidString(p) {
+		return false
+	}
+	p = strings.TrimPrefix(p, "(?i)")
+	depth := 0
+	atom := false // the previous item can take a repetition
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch c {
+		case '\\':
+			if i+1 == len(p) || !plainEscape(p[i+1]) {
+				return false
+			}
+			i++
+			atom = true
+		case '*', '+', '?':
+			if !atom {
+				return false
+			}
+			if i+1 < len(p) && p[i+1] == '?' {
+				i++ // non-greedy
+			}
+			atom = false
+		case '(':
+			if i+1 < len(p) && p[i+1] == '?' || depth == plainDepth {
+				return false
+			}
+			depth++
+			atom = false
+		case ')':
+			if depth == 0 {
+				return false
+			}
+			depth--
+			atom = true
+		case '[', ']', '{', '}':
+			return false
+		case '^', '$', '|':
+			atom = false
+		default:
+			atom = true
+		}
+	}
+	return depth == 0
+}
+
+const (
+	plainMax   = 4096
+	plainDepth = 100
+)
+
+// plainEscape tells whether a backslash before c is in plainRE2's subset.
+func plainEscape(c byte) bool {
+	switch c {
+	case 'd', 'D', 'w', 'W', 's', 'S', 'b', 'B':
+		return true
+	}
+	return c < utf8.RuneSelf && !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z')
 }

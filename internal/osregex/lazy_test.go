@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"sync"
 	"testing"
@@ -250,6 +251,72 @@ func BenchmarkCompileLazy(b *testing.B) {
 		for b.Loop() {
 			for _, p := range pats {
 				CompileLazyWith(PCRE2, p, Options{Engine: OSSEC})
+			}
+		}
+	})
+}
+
+// plainAlphabet makes patterns around plainRE2's edges: every character it
+// treats specially, letters and digits after backslashes, invalid UTF-8.
+var plainAlphabet = []string{"a", "Z", "0", "7", ".", "^", "$", "|", "*", "+", "?", "(", ")", "(?i)", "(?", "[", "]", "{", "}", "{2}",
+	"\\", "\\d", "\\b", "\\1", "\\0", "\\p", "\\Q", "\\x", "\\.", "\\ ", "\\\\", "\\*", "\\é", "é", "\xff", " ", "#", "-"}
+
+// TestPlainRE2Parses: every pattern plainRE2 accepts parses, on random
+// patterns and on the OSSEC ruleset's; and it accepts most of the latter.
+func TestPlainRE2Parses(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	accepted := 0
+	for i := 0; i < 500000; i++ {
+		var b strings.Builder
+		for j := r.Intn(12); j > 0; j-- {
+			b.WriteString(plainAlphabet[r.Intn(len(plainAlphabet))])
+		}
+		p := b.String()
+		if !plainRE2(p) {
+			continue
+		}
+		accepted++
+		if _, err := syntax.Parse(p, syntax.Perl); err != nil {
+			t.Fatalf("plainRE2 accepts %q, which does not parse: %v", p, err)
+		}
+	}
+	if accepted < 10000 {
+		t.Errorf("only %d random patterns accepted: the test explores too little", accepted)
+	}
+	for _, want := range []struct {
+		p  string
+		ok bool
+	}{{`a(b)c`, true}, {`(?i)^x\d+ y$`, true}, {`a**`, false}, {`(a`, false}, {`a)`, false}, {`*a`, false},
+		{`(*a)`, false}, {`a|*`, false}, {`\1`, false}, {`[a]`, false}, {`a{2}`, false}, {`(?:a)`, false}, {"\xff", false}, {`a*?b+?`, true}, {`a*??`, false}} {
+		if got := plainRE2(want.p); got != want.ok {
+			t.Errorf("plainRE2(%q) = %v, want %v", want.p, got, want.ok)
+		}
+	}
+	pats := ossecPCRE2(t)
+	n := 0
+	for _, p := range pats {
+		for _, src := range []string{p, "(?i)" + p} {
+			goPat := rewritePCRE2(cString(src), `\x{%s}`)
+			if !plainRE2(goPat) {
+				continue
+			}
+			n++
+			if _, err := syntax.Parse(goPat, syntax.Perl); err != nil {
+				t.Fatalf("plainRE2 accepts %q, which does not parse: %v", goPat, err)
+			}
+		}
+	}
+	t.Logf("plainRE2 accepts %d of the %d OSSEC PCRE2 patterns (as written and caseless)", n, 2*len(pats))
+}
+
+func FuzzPlainRE2(f *testing.F) {
+	for _, s := range []string{`a(b)c`, `(?i)^x\d+ y$`, `a*?`, `\.`, `((a))`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		if plainRE2(p) {
+			if _, err := syntax.Parse(p, syntax.Perl); err != nil {
+				t.Fatalf("plainRE2 accepts %q, which does not parse: %v", p, err)
 			}
 		}
 	})
