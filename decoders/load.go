@@ -27,6 +27,10 @@ type LoadOptions struct {
 	// their literals in, shared with other stages; the caller freezes it
 	// before decoding. Nil gives the set a private table.
 	Literals *litscan.Table
+	// Patterns, when not nil, shares compiled patterns with other stages
+	// (one *osregex.Pattern per distinct expression). Either way patterns
+	// are compiled lazily: checked now, built on first use.
+	Patterns *osregex.Cache
 
 	// Release-dependent behaviours of the original engines. The engine
 	// package sets them from the ruleset's engine release (its version
@@ -656,13 +660,13 @@ func (l *loader) compile(r *rawDecoder) bool {
 // is caseless when the engine release compiles it so.
 func (l *loader) compileExpr(x *rawExpr) (*osregex.Pattern, error) {
 	if x.ossec && l.opt.CaselessPCRE2 {
-		p, err := osregex.CompileWith(x.kind, "(?i)"+x.text, osregex.Options{Engine: l.opt.RegexEngine})
+		p, err := l.opt.Patterns.Compile(x.kind, "(?i)"+x.text, osregex.Options{Engine: l.opt.RegexEngine})
 		if err != nil {
 			return nil, err
 		}
 		return p, nil
 	}
-	return osregex.CompileWith(x.kind, x.text, osregex.Options{Engine: l.opt.RegexEngine})
+	return l.opt.Patterns.Compile(x.kind, x.text, osregex.Options{Engine: l.opt.RegexEngine})
 }
 
 // hasGroup reports whether an OS_Regex pattern opens a capture group.

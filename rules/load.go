@@ -58,6 +58,10 @@ type LoadOptions struct {
 	// their literals in, shared with the decoders; the caller freezes it
 	// before matching. Nil gives the tree a private table.
 	Literals *litscan.Table
+	// Patterns, when not nil, shares compiled patterns with other stages
+	// (one *osregex.Pattern per distinct expression). Either way patterns
+	// are compiled lazily: checked now, built on first use.
+	Patterns *osregex.Cache
 }
 
 // Load reads rule files in the given order (the caller sorted them, §9.1).
@@ -81,10 +85,15 @@ type loader struct {
 	logLevel  int
 	mailLevel int
 	timeframe int
+	// idx indexes the tree being built (placeindex.go).
+	idx *placeIndex
+	// refPlacement places rules by walking the tree as analysisd does
+	// instead of through idx: the reference of the tests.
+	refPlacement bool
 }
 
 func newLoader(opt LoadOptions) *loader {
-	l := &loader{opt: opt, t: &Tree{byID: make(map[int]*Rule)}}
+	l := &loader{opt: opt, t: &Tree{byID: make(map[int]*Rule)}, idx: newPlaceIndex()}
 	l.logLevel, l.mailLevel, l.timeframe = opt.LogAlertLevel, opt.EmailAlertLevel, opt.DefaultTimeframe
 	if l.logLevel == 0 {
 		l.logLevel = 1
@@ -375,5 +384,5 @@ func scanDigits(s string, max, def int) int {
 
 // compile compiles a rule expression for the ruleset's engine release.
 func (l *loader) compile(kind osregex.Kind, text string) (*osregex.Pattern, error) {
-	return osregex.CompileWith(kind, text, osregex.Options{Engine: l.opt.RegexEngine})
+	return l.opt.Patterns.Compile(kind, text, osregex.Options{Engine: l.opt.RegexEngine})
 }

@@ -13,7 +13,7 @@ func (l *loader) place(n *xmlconf.Node, r *Rule, sp *spec) {
 	t := l.t
 	switch {
 	case r.ID < 10:
-		t.top = insertNode(t.top, r)
+		l.insertUnder(nil, r)
 	case r.opts&optOverwrite != 0:
 		if old := t.byID[r.ID]; old != nil {
 			l.overwrite(n, old, r)
@@ -39,7 +39,7 @@ func (l *loader) register(r *Rule) {
 
 // insertNode inserts r before the first sibling with a strictly lower
 // load-time level: siblings stay sorted descending, ties in load order.
-func insertNode(list []*node, r *Rule) []*node {
+func insertNode(list []*node, r *Rule) ([]*node, *node) {
 	nd := &node{rule: r}
 	i := 0
 	for i < len(list) && r.scaled <= list[i].rule.scaled {
@@ -48,7 +48,19 @@ func insertNode(list []*node, r *Rule) []*node {
 	list = append(list, nil)
 	copy(list[i+1:], list[i:])
 	list[i] = nd
-	return list
+	return list, nd
+}
+
+// insertUnder inserts r under parent (nil: at the top level) and records
+// the new node in the placement index.
+func (l *loader) insertUnder(parent *node, r *Rule) {
+	var nd *node
+	if parent == nil {
+		l.t.top, nd = insertNode(l.t.top, r)
+	} else {
+		parent.children, nd = insertNode(parent.children, r)
+	}
+	l.idx.add(nd, parent)
 }
 
 // walk visits every node in preorder (node, its children, next sibling);
@@ -104,7 +116,7 @@ func (l *loader) addBySid(n *xmlconf.Node, r *Rule) bool {
 			}
 			inID = true
 			id := atoi(s[i:])
-			if l.addUnderSid(l.t.top, id, r) > 0 {
+			if l.addUnderSid(id, r) > 0 {
 				added = true
 				continue
 			}
@@ -131,20 +143,42 @@ func (l *loader) addBySid(n *xmlconf.Node, r *Rule) bool {
 // each node with that id, except that after a hit the rest of that sibling
 // list is skipped (the C code returns from the list, while the callers
 // keep scanning theirs). Id 0 places by category. It returns the number
-// of places.
-func (l *loader) addUnderSid(list []*node, id int, r *Rule) int {
+// of places. The walk is answered from the placement index: the nodes
+// with the id that the walk would reach.
+func (l *loader) addUnderSid(id int, r *Rule) int {
 	if id == 0 {
 		return l.addByCategory(r)
 	}
+	if l.refPlacement {
+		return l.addUnderSidWalk(l.t.top, id, r)
+	}
+	var hits []*node
+	for _, nd := range l.idx.nodesOf[id] {
+		if l.idx.reachedBySid(l.t.top, nd, id) {
+			hits = append(hits, nd)
+		}
+	}
+	// Inserting changes only the hits' children, which the walk does
+	// not visit: the hits are the same before and after.
+	for _, nd := range hits {
+		// The child takes the category of its (last) parent.
+		r.Category = nd.rule.Category
+		l.insertUnder(nd, r)
+	}
+	return len(hits)
+}
+
+// addUnderSidWalk is addUnderSid as the walk itself, the reference the
+// tests compare the index with.
+func (l *loader) addUnderSidWalk(list []*node, id int, r *Rule) int {
 	found := 0
 	for _, nd := range list {
 		if nd.rule.ID == id {
-			// The child takes the category of its (last) parent.
 			r.Category = nd.rule.Category
-			nd.children = insertNode(nd.children, r)
+			l.insertUnder(nd, r)
 			return found + 1
 		}
-		found += l.addUnderSid(nd.children, id, r)
+		found += l.addUnderSidWalk(nd.children, id, r)
 	}
 	return found
 }
@@ -153,7 +187,7 @@ func (l *loader) addUnderSid(list []*node, id int, r *Rule) int {
 func (l *loader) addByCategory(r *Rule) int {
 	for _, nd := range l.t.top {
 		if nd.rule.Category == r.Category {
-			nd.children = insertNode(nd.children, r)
+			l.insertUnder(nd, r)
 			return 1
 		}
 	}
@@ -166,32 +200,74 @@ func (l *loader) addByLevel(n *xmlconf.Node, r *Rule) bool {
 		l.warnf(n.Pos, "invalid if_level %q: rule %d skipped", r.ifLevel, r.ID)
 		return false
 	}
-	return l.addToAll(n, r, func(o *Rule) bool { return o.scaled >= lv }, "if_level "+r.ifLevel)
+	var parents []*node
+	for _, nd := range l.allNodes() {
+		if nd.rule.ID != r.ID && nd.rule.scaled >= lv {
+			parents = append(parents, nd)
+		}
+	}
+	return l.addToAll(n, r, parents, "if_level "+r.ifLevel)
 }
 
 func (l *loader) addByGroup(n *xmlconf.Node, r *Rule) bool {
-	g := r.ifGroup
-	return l.addToAll(n, r, func(o *Rule) bool { return osregex.WordMatch(g, o.Groups) }, "if_group "+strconv.Quote(g))
-}
-
-// addToAll makes r a child of every node (whole tree) whose rule passes
-// ok, except r itself.
-func (l *loader) addToAll(n *xmlconf.Node, r *Rule, ok func(*Rule) bool, what string) bool {
+	g, lower := r.ifGroup, lowerCString(r.ifGroup)
+	match := func(e *groupNodes) bool { return wordMatchLowered(lower, e.lower) }
+	if l.refPlacement {
+		match = func(e *groupNodes) bool { return osregex.WordMatch(g, e.groups) }
+	}
 	var parents []*node
-	walk(l.t.top, func(nd *node) bool {
-		if nd.rule.ID != r.ID && ok(nd.rule) {
+	l.eachGroupNodes(match, func(nd *node) {
+		if nd.rule.ID != r.ID {
 			parents = append(parents, nd)
 		}
-		return true
 	})
+	return l.addToAll(n, r, parents, "if_group "+strconv.Quote(g))
+}
+
+// addToAll makes r a child of every node in parents: the nodes of the
+// whole tree that pass the rule's test. The order does not matter, each
+// parent's children being a list of its own.
+func (l *loader) addToAll(n *xmlconf.Node, r *Rule, parents []*node, what string) bool {
 	if len(parents) == 0 {
 		l.warnf(n.Pos, "no rule matches %s: rule %d skipped", what, r.ID)
 		return false
 	}
 	for _, p := range parents {
-		p.children = insertNode(p.children, r)
+		l.insertUnder(p, r)
 	}
 	return true
+}
+
+// allNodes lists every node of the tree.
+func (l *loader) allNodes() []*node {
+	if l.refPlacement {
+		var all []*node
+		walk(l.t.top, func(nd *node) bool { all = append(all, nd); return true })
+		return all
+	}
+	return l.idx.all
+}
+
+// eachGroupNodes calls fn for every node whose rule's group string passes
+// match, testing each distinct group string once.
+func (l *loader) eachGroupNodes(match func(*groupNodes) bool, fn func(*node)) {
+	if l.refPlacement {
+		walk(l.t.top, func(nd *node) bool {
+			if match(&groupNodes{groups: nd.rule.Groups, lower: lowerCString(nd.rule.Groups)}) {
+				fn(nd)
+			}
+			return true
+		})
+		return
+	}
+	for _, g := range l.idx.groupOrder {
+		if len(g.nodes) == 0 || !match(g) {
+			continue
+		}
+		for _, nd := range g.nodes {
+			fn(nd)
+		}
+	}
 }
 
 // mark sets the correlation search of r and marks the rules whose events
@@ -201,34 +277,39 @@ func (l *loader) mark(r *Rule) {
 	switch {
 	case r.ifMatchedSid != 0:
 		c.search = searchSid
-		walk(l.t.top, func(nd *node) bool {
-			if nd.rule.ID == r.ifMatchedSid {
-				o := nd.rule
-				if o.corr.storeSid < 0 {
-					o.corr.storeSid = l.t.nSid
-					l.t.nSid++
-				}
-				c.sidList = o.corr.storeSid
+		// Every node of an id holds the same rule.
+		if l.inTree(r.ifMatchedSid) {
+			o := l.t.byID[r.ifMatchedSid]
+			if o.corr.storeSid < 0 {
+				o.corr.storeSid = l.t.nSid
+				l.t.nSid++
 			}
-			return true
-		})
+			c.sidList = o.corr.storeSid
+		}
 	case c.matchedGrp != nil:
 		c.search = searchGroup
 		c.groupList = l.t.nGroup
 		l.t.nGroup++
-		walk(l.t.top, func(nd *node) bool {
-			if c.matchedGrp.MatchString(nd.rule.Groups) {
-				// One entry per node: a rule placed twice stores its
-				// events twice in this list, as in analysisd.
-				nd.rule.corr.storeGroups = append(nd.rule.corr.storeGroups, c.groupList)
-			}
-			return true
+		l.eachGroupNodes(func(e *groupNodes) bool { return c.matchedGrp.MatchString(e.groups) }, func(nd *node) {
+			// One entry per node: a rule placed twice stores its events
+			// twice in this list, as in analysisd.
+			nd.rule.corr.storeGroups = append(nd.rule.corr.storeGroups, c.groupList)
 		})
 	case c.context && r.cond.checkDiff:
 		c.context = false
 	case c.context:
 		c.search = searchEvents
 	}
+}
+
+// inTree tells whether a node of rule id is in the tree.
+func (l *loader) inTree(id int) bool {
+	if l.refPlacement {
+		found := false
+		walk(l.t.top, func(nd *node) bool { found = nd.rule.ID == id; return !found })
+		return found
+	}
+	return len(l.idx.nodesOf[id]) > 0
 }
 
 // overwrite is OS_AddRuleInfo: the new definition replaces the old one in
@@ -247,6 +328,7 @@ func (l *loader) overwrite(n *xmlconf.Node, old, nw *Rule) {
 	old.scaled = nw.scaled
 	old.MaxSize, old.Timeframe, old.IgnoreTime = nw.MaxSize, nw.Timeframe, nw.IgnoreTime
 	old.opts = nw.opts &^ optOverwrite
+	l.idx.regroup(old, nw.Groups)
 	old.Category, old.DecodedAs, old.Groups = nw.Category, nw.DecodedAs, nw.Groups
 	old.Description, old.Info, old.CVE = nw.Description, nw.Info, nw.CVE
 	old.Mitre, old.MitreTactics, old.MitreTechniques = nw.Mitre, nw.MitreTactics, nw.MitreTechniques

@@ -9,6 +9,7 @@ import (
 	"github.com/gossec/gossec/internal/cdb"
 	"github.com/gossec/gossec/internal/config"
 	"github.com/gossec/gossec/internal/litscan"
+	"github.com/gossec/gossec/internal/osregex"
 	"github.com/gossec/gossec/internal/predecode"
 	"github.com/gossec/gossec/internal/xmlconf"
 	"github.com/gossec/gossec/rules"
@@ -40,6 +41,7 @@ type LoadOptions struct {
 
 // Load compiles the ruleset a configuration names; with no ruleset section
 // it compiles the embedded default ruleset. Every error found is returned.
+// The first successful Load sets the process's collector target (gc.go).
 func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 	if cfg == nil {
 		cfg = config.Default()
@@ -70,7 +72,9 @@ func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 	// One literal table for both stages: each event's log is scanned once
 	// and the decoders' scan serves the rules.
 	lits := litscan.NewTable()
-	dset, derrs := decoders.Load(files.Decoders, feat.decoderOptions(decoders.LoadOptions{Warn: opt.Warn, ReadFile: readFile, Literals: lits}))
+	// One pattern cache too: rules and decoders repeat expressions.
+	pats := &osregex.Cache{}
+	dset, derrs := decoders.Load(files.Decoders, feat.decoderOptions(decoders.LoadOptions{Warn: opt.Warn, ReadFile: readFile, Literals: lits, Patterns: pats}))
 	errs = append(errs, derrs...)
 	tree, rerrs := rules.Load(files.Rules, feat.ruleOptions(rules.LoadOptions{
 		Lists:           lists,
@@ -81,12 +85,14 @@ func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 		ReadFile:        readFile,
 		OSSEC:           cfg.Ruleset.Dialect == config.OSSEC || feat.Engine.Product == config.ProductOSSEC,
 		Literals:        lits,
+		Patterns:        pats,
 	}))
 	errs = append(errs, rerrs...)
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	lits.Freeze()
+	tuneGC()
 	return &Ruleset{Config: cfg, Decoders: dset, Rules: tree, Files: files, Predecode: feat.Predecode.Dialect, Features: feat}, nil
 }
 

@@ -22,7 +22,7 @@ func (p *Pattern) FindCompactIn(b *Budget, s string, caps []int) (out []int, end
 	// Find reports an unset group as an empty span, like a group that
 	// matched the empty string: ask the regexp engine which one it is.
 	// Only matches with an empty span pay for this second run.
-	switch m := p.impl.(type) {
+	switch m := resolved(p.impl).(type) {
 	case *pcre2RE2:
 		loc := m.re.FindStringSubmatchIndex(cString(s))
 		if loc == nil {

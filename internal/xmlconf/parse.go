@@ -109,6 +109,22 @@ func (p *parser) plainRun() int {
 	return len(rest)
 }
 
+// nameRun counts the bytes from p.pos that a tag name (or, with inName
+// false, a closing tag's name) takes as they are: all but '<', '\\', '>'
+// and, in an opening tag, white space.
+func (p *parser) nameRun(inName bool) int {
+	rest := p.src[p.pos:]
+	for i := 0; i < len(rest); i++ {
+		switch c := rest[i]; {
+		case c == '<' || c == '\\' || c == '>':
+			return i
+		case inName && isSpace(int(c)):
+			return i
+		}
+	}
+	return len(rest)
+}
+
 // back un-reads c, which must be the byte just returned by next.
 func (p *parser) back(c int) {
 	if c != eof {
@@ -168,6 +184,20 @@ func (p *parser) element(depth int, dst *[]*Node) error {
 				p.pos += k
 				escaped = false
 			}
+		} else if k := p.nameRun(state == inName); k > 0 {
+			// Fast path for tag names: the bytes that only clear the
+			// escape and are kept, checked against MaxText as the loop
+			// below checks them one by one.
+			cur := &closer
+			if state == inName {
+				cur = &name
+			}
+			if cur.len()+k > MaxText {
+				return p.tooLong(state, node, open)
+			}
+			cur.addRange(p.src, p.pos, p.pos+k)
+			p.pos += k
+			escaped = false
 		}
 		c := p.next()
 		if c == eof {
