@@ -17,6 +17,7 @@ import (
 // Bench runs `gossec bench`: replay a corpus through the analysis path and
 // print throughput, allocations per line and peak RSS.
 func Bench(args []string, s Streams) int {
+	tuneGC()
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
 	var c commonFlags

@@ -19,6 +19,7 @@ import (
 // what `run -t` checks (inputs and outputs too) and exits with the same
 // code for the same error.
 func Check(args []string, s Streams) int {
+	tuneGC()
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
 	var c commonFlags

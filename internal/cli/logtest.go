@@ -22,6 +22,7 @@ const maxLine = 65536
 // Logtest runs `gossec logtest`: read events from standard input, one per
 // line, and print what the engine does with each.
 func Logtest(args []string, s Streams) int {
+	tuneGC()
 	fs := flag.NewFlagSet("logtest", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
 	var c commonFlags

@@ -34,6 +34,7 @@ type replayInput struct {
 // files of the configuration's <localfile> sections, each with its
 // log_format.
 func Replay(args []string, s Streams) int {
+	tuneGC()
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
 	var c commonFlags

@@ -21,6 +21,7 @@ import (
 // Run runs `gossec run`: the foreground service. With -t it tests the
 // configuration and ruleset and exits.
 func Run(args []string, s Streams) int {
+	tuneGC()
 	// Signals are caught before anything else: a SIGTERM that arrives
 	// while the configuration or ruleset loads is a clean stop, not the
 	// default action's death (a service manager may stop a unit at once).

@@ -15,6 +15,7 @@ import (
 
 // Test runs `gossec test`: OSSEC/Wazuh .ini ruleset tests.
 func Test(args []string, s Streams) int {
+	tuneGC()
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
 	var c commonFlags

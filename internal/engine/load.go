@@ -92,7 +92,6 @@ func Load(cfg *config.Config, opt LoadOptions) (*Ruleset, []error) {
 		return nil, errs
 	}
 	lits.Freeze()
-	tuneGC()
 	return &Ruleset{Config: cfg, Decoders: dset, Rules: tree, Files: files, Predecode: feat.Predecode.Dialect, Features: feat}, nil
 }
 

@@ -1,4 +1,4 @@
-package engine
+package cli
 
 import (
 	"os"
@@ -19,7 +19,9 @@ const gcPercent = 60
 var tuneGCOnce sync.Once
 
 // tuneGC sets gcPercent once per process, unless the environment sets
-// GOGC: an operator's choice wins.
+// GOGC: an operator's choice wins. The commands that hold a ruleset call
+// it (a process-wide setting belongs to the program, not to the engine
+// library).
 func tuneGC() {
 	tuneGCOnce.Do(func() {
 		if _, set := os.LookupEnv("GOGC"); set {
