@@ -46,6 +46,7 @@ type replayOptions struct {
 	// parallel runs the analysis as a pipeline (internal/pipeline) on
 	// more than one core; with one, the sequential path is as fast.
 	parallel bool
+	batch    pipeline.Config // sizes of the pipeline (zero: its defaults)
 }
 
 func replay(args []string, s Streams, ro replayOptions) int {
@@ -97,7 +98,7 @@ func replay(args []string, s Streams, ro replayOptions) int {
 	}
 	// A large buffer: a replay writes tens of megabytes of JSON, and the
 	// default 4 KiB costs a write(2) every few alerts.
-	r := &replayer{an: engine.NewAnalyzer(rs, ro.engine), parallel: ro.parallel, w: bufio.NewWriterSize(s.Out, 64<<10), all: *all,
+	r := &replayer{an: engine.NewAnalyzer(rs, ro.engine), parallel: ro.parallel, sizes: ro.batch, w: bufio.NewWriterSize(s.Out, 64<<10), all: *all,
 		text: text, table: mode == "table", progress: isTerminal(s.Err), errw: s.Err, clock: time.Now,
 		levels: map[int]int{}, groups: map[string]int{}}
 	start := r.clock()
@@ -165,6 +166,7 @@ func configInputs(c commonFlags, s Streams) ([]replayInput, int) {
 type replayer struct {
 	an              *engine.Analyzer
 	parallel        bool
+	sizes           pipeline.Config // Batch and Batches of the pipeline
 	pl              *pipeline.Pipeline // the current file's, when parallel
 	w               *bufio.Writer
 	buf             []byte
@@ -214,7 +216,7 @@ func (r *replayer) file(in replayInput) error {
 		return err
 	}
 	if r.parallel {
-		r.pl = pipeline.Start(r.an, pipeline.Config{Build: r.wants, Sink: r.sink})
+		r.pl = pipeline.Start(r.an, pipeline.Config{Batch: r.sizes.Batch, Batches: r.sizes.Batches, Build: r.wants, Sink: r.sink})
 		defer func() { r.pl.Close(); r.pl = nil }()
 	}
 	var off int64
