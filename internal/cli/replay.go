@@ -166,7 +166,7 @@ func configInputs(c commonFlags, s Streams) ([]replayInput, int) {
 type replayer struct {
 	an              *engine.Analyzer
 	parallel        bool
-	sizes           pipeline.Config // Batch and Batches of the pipeline
+	sizes           pipeline.Config    // Batch and Batches of the pipeline
 	pl              *pipeline.Pipeline // the current file's, when parallel
 	w               *bufio.Writer
 	buf             []byte
