@@ -1,12 +1,16 @@
-// Package pipeline runs the analysis of a stream of lines on three
+// Package pipeline runs the analysis of a stream of lines on four
 // goroutines, so that a second core is used without changing a verdict:
 //
-//	caller (Push): pre-decoding and decoding (engine.Analyzer.Decode),
-//	               the owner of the decoder state, in input order
+//	caller (Push): reads and frames the lines (the caller's own work)
+//	decode stage:  pre-decoding and decoding (engine.Analyzer.Decode),
+//	               the one owner of the decoder state, in input order
 //	match stage:   the rule tree (engine.Analyzer.Match), the one owner of
 //	               the correlation state, in input order, and the alert
 //	               (engine.Analyzer.Alert: ids in input order)
 //	sink stage:    Config.Sink renders and writes, in input order
+//
+// Decoding is about half of the work, so it has a goroutine to itself;
+// reading, the rules and the output share the other core.
 //
 // Events travel in batches of reusable slots (engine.Slot) through
 // bounded channels: one channel operation per batch, not per event, and

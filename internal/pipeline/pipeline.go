@@ -8,7 +8,8 @@ import (
 // Item is one event in the pipeline. The sink may read it until it
 // returns; the slot is then reused.
 type Item struct {
-	slot engine.Slot
+	slot           engine.Slot
+	location, line string // set by Push, decoded by the decode stage
 	// Result is the analysis of the event. Result.Match.Previous is
 	// cleared: it is the rule state's scratch, overwritten by the next
 	// match (the alert carries what it needs of it).
@@ -40,13 +41,14 @@ type batch struct {
 	n     int
 }
 
-// Pipeline analyses the lines given to Push on three goroutines (see the
-// package documentation). Push, Flush and Close are called from one
-// goroutine.
+// Pipeline analyses the lines given to Push on three goroutines besides
+// the caller's (see the package documentation). Push, Flush and Close are
+// called from one goroutine.
 type Pipeline struct {
 	an      *engine.Analyzer
 	cfg     Config
 	free    chan *batch // batches the sink is done with
+	read    chan *batch // to the decode stage
 	decoded chan *batch // to the match stage
 	matched chan *batch // to the sink stage
 	done    chan struct{}
@@ -66,6 +68,7 @@ func Start(an *engine.Analyzer, cfg Config) *Pipeline {
 		an:      an,
 		cfg:     cfg,
 		free:    make(chan *batch, cfg.Batches),
+		read:    make(chan *batch, cfg.Batches),
 		decoded: make(chan *batch, cfg.Batches),
 		matched: make(chan *batch, cfg.Batches),
 		done:    make(chan struct{}),
@@ -73,20 +76,20 @@ func Start(an *engine.Analyzer, cfg Config) *Pipeline {
 	for range cfg.Batches {
 		p.free <- &batch{items: make([]Item, cfg.Batch)}
 	}
+	go p.decode()
 	go p.match()
 	go p.sink()
 	return p
 }
 
-// Push decodes one line received at location, on the caller's goroutine,
-// and hands it on; it blocks while every batch is in flight
-// (back-pressure).
+// Push hands one line received at location to the decode stage (a batch
+// at a time); it blocks while every batch is in flight (back-pressure).
 func (p *Pipeline) Push(location, line string) {
 	if p.cur == nil {
 		p.cur = <-p.free
 	}
 	b := p.cur
-	p.an.Decode(&b.items[b.n].slot, location, line)
+	b.items[b.n].location, b.items[b.n].line = location, line
 	b.n++
 	if b.n == len(b.items) {
 		p.Flush()
@@ -97,7 +100,7 @@ func (p *Pipeline) Push(location, line string) {
 // waiting for a full batch.
 func (p *Pipeline) Flush() {
 	if p.cur != nil && p.cur.n > 0 {
-		p.decoded <- p.cur
+		p.read <- p.cur
 		p.cur = nil
 	}
 }
@@ -106,8 +109,21 @@ func (p *Pipeline) Flush() {
 // all. The Analyzer may then be used directly again.
 func (p *Pipeline) Close() {
 	p.Flush()
-	close(p.decoded)
+	close(p.read)
 	<-p.done
+}
+
+// decode is the decoder stage: the one user of the decoder state.
+func (p *Pipeline) decode() {
+	for b := range p.read {
+		for i := range b.items[:b.n] {
+			it := &b.items[i]
+			p.an.Decode(&it.slot, it.location, it.line)
+			it.location, it.line = "", ""
+		}
+		p.decoded <- b
+	}
+	close(p.decoded)
 }
 
 // match is the rule stage: the one user of the correlation state.
