@@ -69,16 +69,16 @@ func (a *Analyzer) Reset() {
 	a.rstate = rules.NewState(a.rs.Rules, a.ruleConfig(a.rs))
 }
 
-// Result is the outcome of one line. Event points into the Analyzer and is
-// valid until the next call to Analyze.
+// Result is the outcome of one line. Event points into the Slot (the
+// Analyzer's own for Analyze) and is valid until it is decoded again; so
+// are Cuts. Match.Previous is valid until the next Match.
 type Result struct {
 	Event *event.Event
 	Match rules.Result
 	// Cuts are the backtracking regex matches of this event that timed
 	// out or were skipped because the event's regex budget was spent,
 	// each labelled with its rule id or decoder name. A cut match counted
-	// as no match (for a rule element, even a negated one). Valid until
-	// the next call to Analyze.
+	// as no match (for a rule element, even a negated one).
 	Cuts []osregex.Cut
 }
 
