@@ -9,8 +9,10 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gossec/gossec/internal/alert"
@@ -18,6 +20,7 @@ import (
 	"github.com/gossec/gossec/internal/daemon"
 	"github.com/gossec/gossec/internal/engine"
 	"github.com/gossec/gossec/internal/logformat"
+	"github.com/gossec/gossec/internal/pipeline"
 )
 
 // replayInput is one file to replay with its log_format.
@@ -35,6 +38,19 @@ type replayInput struct {
 // log_format.
 func Replay(args []string, s Streams) int {
 	tuneGC()
+	return replay(args, s, replayOptions{parallel: runtime.GOMAXPROCS(0) > 1})
+}
+
+// replayOptions are what tests set beyond the command line.
+type replayOptions struct {
+	engine engine.Options // clock and host name of the alerts
+	// parallel runs the analysis as a pipeline (internal/pipeline) on
+	// more than one core; with one, the sequential path is as fast.
+	parallel bool
+	batch    pipeline.Config // sizes of the pipeline (zero: its defaults)
+}
+
+func replay(args []string, s Streams, ro replayOptions) int {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.SetOutput(s.Err)
 	var c commonFlags
@@ -83,7 +99,7 @@ func Replay(args []string, s Streams) int {
 	}
 	// A large buffer: a replay writes tens of megabytes of JSON, and the
 	// default 4 KiB costs a write(2) every few alerts.
-	r := &replayer{an: engine.NewAnalyzer(rs, engine.Options{}), w: bufio.NewWriterSize(s.Out, 64<<10), all: *all,
+	r := &replayer{an: engine.NewAnalyzer(rs, ro.engine), parallel: ro.parallel, sizes: ro.batch, w: bufio.NewWriterSize(s.Out, 64<<10), all: *all,
 		text: text, table: mode == "table", progress: isTerminal(s.Err), errw: s.Err, clock: time.Now,
 		levels: map[int]int{}, groups: map[string]int{}}
 	start := r.clock()
@@ -150,6 +166,9 @@ func configInputs(c commonFlags, s Streams) ([]replayInput, int) {
 
 type replayer struct {
 	an              *engine.Analyzer
+	parallel        bool
+	sizes           pipeline.Config    // Batch and Batches of the pipeline
+	pl              *pipeline.Pipeline // the current file's, when parallel
 	w               *bufio.Writer
 	buf             []byte
 	all, text       bool
@@ -163,11 +182,14 @@ type replayer struct {
 	cuts, cutEvents int // regex matches cut by the per-event budget
 	levels          map[int]int
 	groups          map[string]int
-	// progress state of the current file
+	// progress state of the current file; read and fileLines are
+	// written by the reading goroutine and read by the progress bar,
+	// which the pipeline's sink stage may draw.
 	name       string
-	size, read int64
+	size       int64
+	read       atomic.Int64
 	fileStart  time.Time
-	fileLines  int
+	fileLines  atomic.Int64
 	lastReport time.Time
 	shown      bool
 }
@@ -175,7 +197,9 @@ type replayer struct {
 func (r *replayer) file(in replayInput) error {
 	var src io.Reader = os.Stdin
 	location := "stdin"
-	r.name, r.size, r.read, r.fileLines, r.fileStart = location, 0, 0, 0, r.clock()
+	r.name, r.size, r.fileStart = location, 0, r.clock()
+	r.read.Store(0)
+	r.fileLines.Store(0)
 	if in.path != "-" {
 		f, err := os.Open(in.path)
 		if err != nil {
@@ -192,57 +216,99 @@ func (r *replayer) file(in replayInput) error {
 	if err != nil {
 		return err
 	}
+	if r.parallel {
+		r.pl = pipeline.Start(r.an, pipeline.Config{Batch: r.sizes.Batch, Batches: r.sizes.Batches, Build: r.wants, Sink: r.sink})
+		defer func() { r.pl.Close(); r.pl = nil }()
+	}
 	var off int64
 	err = eachLine(src, func(line string) {
 		off += int64(len(line)) + 1
 		r.lines++
-		r.fileLines++
-		r.read = off
+		r.fileLines.Add(1)
+		r.read.Store(off)
 		r.handle(location, fr.Push(line, off, time.Now()))
 	})
 	r.handle(location, fr.Flush(time.Now()))
 	return err
 }
 
+// handle analyses a line's events: sequentially, or by handing them to
+// the pipeline, whose sink stage emits them.
 func (r *replayer) handle(location string, evs []logformat.Event) {
+	if r.pl != nil {
+		for _, ev := range evs {
+			r.pl.Push(location, ev.Text)
+		}
+		return
+	}
 	for _, ev := range evs {
 		res := r.an.Analyze(location, ev.Text, nil)
-		r.events++
-		if len(res.Cuts) > 0 {
-			r.cuts += len(res.Cuts)
-			r.cutEvents++
+		var a *alert.Alert
+		if r.wants(&res) {
+			a = r.an.Alert(res)
 		}
-		alerting := res.Match.Rule != nil && res.Match.Alert && res.Match.Rule.Log
-		if alerting {
-			r.alerts++
-		}
-		if !alerting && !r.all {
-			continue
-		}
-		a := r.an.Alert(res)
-		if alerting && a.Rule != nil {
-			r.levels[a.Rule.Level]++
-			for g := range strings.SplitSeq(a.Rule.Groups, ",") {
-				if g = strings.TrimSpace(g); g != "" {
-					r.groups[g]++
-				}
-			}
-		}
-		if r.text {
-			if a.Rule == nil {
-				continue // --all in text: events without a rule have no block
-			}
-			r.clearProgress()
-			if r.table {
-				r.buf = r.row(r.buf[:0], a)
-			} else {
-				r.buf = alert.AppendLog(r.buf[:0], a)
-			}
-		} else {
-			r.buf = append(alert.AppendJSON(r.buf[:0], a), '\n')
-		}
-		r.w.Write(r.buf)
+		r.emit(&res, a)
 	}
+	r.tick()
+}
+
+// sink is the pipeline's output stage.
+func (r *replayer) sink(items []pipeline.Item) {
+	for i := range items {
+		r.emit(&items[i].Result, items[i].Alert)
+	}
+	r.tick()
+}
+
+// alerting says whether an event gives an alert.
+func alerting(res *engine.Result) bool {
+	return res.Match.Rule != nil && res.Match.Alert && res.Match.Rule.Log
+}
+
+// wants says whether an event is printed: it alerts, or --all.
+func (r *replayer) wants(res *engine.Result) bool { return r.all || alerting(res) }
+
+// emit counts an analysed event and prints its alert a (nil when it is
+// not printed).
+func (r *replayer) emit(res *engine.Result, a *alert.Alert) {
+	r.events++
+	if len(res.Cuts) > 0 {
+		r.cuts += len(res.Cuts)
+		r.cutEvents++
+	}
+	alerting := alerting(res)
+	if alerting {
+		r.alerts++
+	}
+	if a == nil {
+		return
+	}
+	if alerting && a.Rule != nil {
+		r.levels[a.Rule.Level]++
+		for g := range strings.SplitSeq(a.Rule.Groups, ",") {
+			if g = strings.TrimSpace(g); g != "" {
+				r.groups[g]++
+			}
+		}
+	}
+	if r.text {
+		if a.Rule == nil {
+			return // --all in text: events without a rule have no block
+		}
+		r.clearProgress()
+		if r.table {
+			r.buf = r.row(r.buf[:0], a)
+		} else {
+			r.buf = alert.AppendLog(r.buf[:0], a)
+		}
+	} else {
+		r.buf = append(alert.AppendJSON(r.buf[:0], a), '\n')
+	}
+	r.w.Write(r.buf)
+}
+
+// tick draws the progress bar every 200 ms.
+func (r *replayer) tick() {
 	if r.progress {
 		if now := r.clock(); now.Sub(r.lastReport) > 200*time.Millisecond {
 			r.lastReport = now
@@ -272,19 +338,20 @@ func (r *replayer) row(b []byte, a *alert.Alert) []byte {
 
 // bar draws the progress line: file, share read, lines per second.
 func (r *replayer) bar(now time.Time) {
-	rate := float64(r.fileLines) / max(now.Sub(r.fileStart).Seconds(), 1e-3)
+	fileLines, read := r.fileLines.Load(), r.read.Load()
+	rate := float64(fileLines) / max(now.Sub(r.fileStart).Seconds(), 1e-3)
 	name := r.name
 	if len(name) > 40 {
 		name = "..." + name[len(name)-37:]
 	}
 	if r.size > 0 {
-		pct := min(100*float64(r.read)/float64(r.size), 100)
+		pct := min(100*float64(read)/float64(r.size), 100)
 		const width = 24
 		done := int(pct / 100 * width)
 		fmt.Fprintf(r.errw, "\r[%s%s] %3.0f%% %s  %.0f lines/s  %d alerts\x1b[K",
 			strings.Repeat("#", done), strings.Repeat(".", width-done), pct, name, rate, r.alerts)
 	} else {
-		fmt.Fprintf(r.errw, "\r%s  %d lines  %.0f lines/s  %d alerts\x1b[K", name, r.fileLines, rate, r.alerts)
+		fmt.Fprintf(r.errw, "\r%s  %d lines  %.0f lines/s  %d alerts\x1b[K", name, fileLines, rate, r.alerts)
 	}
 	r.shown = true
 }

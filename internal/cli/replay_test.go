@@ -71,8 +71,10 @@ func TestReplayBadFormat(t *testing.T) {
 func TestReplayProgressBar(t *testing.T) {
 	var errw bytes.Buffer
 	start := time.Unix(1000, 0)
-	r := &replayer{errw: &errw, name: "/var/log/mysql/error.log", size: 1000, read: 250,
-		fileStart: start, fileLines: 5000, alerts: 7}
+	r := &replayer{errw: &errw, name: "/var/log/mysql/error.log", size: 1000,
+		fileStart: start, alerts: 7}
+	r.read.Store(250)
+	r.fileLines.Store(5000)
 	r.bar(start.Add(2 * time.Second))
 	got := errw.String()
 	for _, w := range []string{"25%", "/var/log/mysql/error.log", "2500 lines/s", "7 alerts", "[######"} {

@@ -50,7 +50,9 @@ const (
 )
 
 // analyzer owns the engine session, the alert files and the positions not
-// yet committed. Only the daemon's loop goroutine calls it.
+// yet committed. Only the daemon's loop goroutine calls it (the lookahead's
+// decoder goroutine calls the engine's Decode half only, between the
+// loop's hand-offs).
 //
 // Delivery: an event's position becomes committable only once every sink
 // has its alert and archive. When a file write fails (a full disk), the
@@ -123,7 +125,17 @@ func newAnalyzer(rs *engine.Ruleset, cfg *config.Config, clock func() time.Time,
 // position becomes committable once every sink has it. It must not be
 // called while blocked.
 func (a *analyzer) process(it item) {
-	res := a.an.Analyze(it.location, it.text, nil)
+	a.deliverResult(it, a.an.Analyze(it.location, it.text, nil))
+}
+
+// processDecoded is process for an event the lookahead decoded into slot
+// (engine.Analyzer.Decode, in queue order): the rule tree and delivery.
+func (a *analyzer) processDecoded(it item, slot *engine.Slot) {
+	a.deliverResult(it, a.an.Match(slot, nil))
+}
+
+// deliverResult counts an analysed event and delivers its alert.
+func (a *analyzer) deliverResult(it item, res engine.Result) {
 	a.stats.Events.Add(1)
 	if len(res.Cuts) > 0 {
 		a.stats.Regex.record(res.Cuts, a.rl)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -206,6 +207,9 @@ type daemon struct {
 	// event still queued is dropped undelivered and its position left
 	// uncommitted (consume).
 	abandoning bool
+	// la decodes queued events on a second goroutine while the loop
+	// delivers the one before (nil with one CPU).
+	la *lookahead
 }
 
 func newDaemon(opt Options, cfg *config.Config, rs *engine.Ruleset) (*daemon, error) {
@@ -238,6 +242,9 @@ func newDaemon(opt Options, cfg *config.Config, rs *engine.Ruleset) (*daemon, er
 	d := &daemon{opt: opt, log: opt.Logger, cfg: cfg, pos: pos, out: out, stats: stats,
 		items: make(chan item, opt.QueueSize)}
 	d.an = newAnalyzer(rs, cfg, opt.Clock, out, pos, stats, opt.Logger)
+	if runtime.GOMAXPROCS(0) > 1 {
+		d.la = newLookahead(d.an.an, lookaheadSize)
+	}
 	return d, nil
 }
 
@@ -277,6 +284,9 @@ func (d *daemon) logStart() {
 }
 
 func (d *daemon) close() {
+	if d.la != nil {
+		d.la.stop()
+	}
 	d.an.rl.Close() // the pending summaries of an outage that did not end
 	if err := d.out.Close(); err != nil {
 		d.log.Error("closing alert files", "error", err)
@@ -314,6 +324,12 @@ func (d *daemon) loop(ctx context.Context) error {
 			}
 		} else {
 			retry = nil
+			if d.la.pending() {
+				// Events decoded ahead come before anything else, a
+				// reload included (Swap needs none in between).
+				d.runHeld()
+				continue
+			}
 			if reloadWanted {
 				reloadWanted = false
 				d.opt.Notify("RELOADING=1")
@@ -324,8 +340,8 @@ func (d *daemon) loop(ctx context.Context) error {
 		}
 		select {
 		case it := <-items:
-			d.an.process(it)
-			if len(d.items) == 0 {
+			d.take(it)
+			if len(d.items) == 0 && !d.la.pending() {
 				d.an.idle()
 			}
 		case <-retry:
@@ -345,6 +361,7 @@ func (d *daemon) loop(ctx context.Context) error {
 			reloadWanted = true
 		case <-ctx.Done():
 			d.opt.Notify("STOPPING=1")
+			d.consumeHeld(ctx)
 			d.stopInputs(ctx, d.inputs)
 			d.inputs = nil
 			// Commits what was delivered; what was abandoned stays
@@ -386,6 +403,7 @@ func (d *daemon) retryAfter() <-chan time.Time {
 // their positions left uncommitted (a later event of the same file must
 // not commit past an earlier one that was not delivered).
 func (d *daemon) consume(ctx context.Context, it item) {
+	d.consumeHeld(ctx) // events decoded ahead were queued before it
 	d.settle(ctx)
 	if d.abandoning {
 		d.an.discard(it)

@@ -71,7 +71,11 @@
 // Goroutines: Run owns all of them and returns only after every one has
 // stopped. Inputs live across reloads, each with its own context; they all
 // send to one bounded queue that the analyzer goroutine (loop) reads, and
-// the analyzer keeps reading while it waits for an input to stop.
+// the analyzer keeps reading while it waits for an input to stop. With
+// more than one CPU the loop takes the events queued behind the one it
+// takes (up to 64) and a decoder goroutine decodes them while the loop runs
+// the rules and delivers the ones before (lookahead.go): delivery, the
+// order and the positions are the loop's, as without it.
 //
 // Load marks ruleset errors (RulesetError) apart from configuration
 // errors, so the commands exit with one code per kind; Run returns

@@ -38,9 +38,11 @@ type Analyzer struct {
 	shortHost string
 	dstate    *decoders.State
 	rstate    *rules.State
-	ev        event.Event
+	own       Slot // the event of the sequential path (Analyze)
 	seq       int64
-	budget    *osregex.Budget
+	// budgetGen counts Swaps: a Slot whose budget is of an older
+	// generation gets a new one (the limit may have changed).
+	budgetGen int
 }
 
 // NewAnalyzer starts a session on a compiled ruleset.
@@ -56,7 +58,6 @@ func NewAnalyzer(rs *Ruleset, opt Options) *Analyzer {
 		short = short[:i]
 	}
 	a := &Analyzer{rs: rs, opt: opt, shortHost: short}
-	a.budget = osregex.NewBudget(a.budgetLimit(rs), opt.Monotonic)
 	a.Reset()
 	return a
 }
@@ -68,34 +69,73 @@ func (a *Analyzer) Reset() {
 	a.rstate = rules.NewState(a.rs.Rules, a.ruleConfig(a.rs))
 }
 
-// Result is the outcome of one line. Event points into the Analyzer and is
-// valid until the next call to Analyze.
+// Result is the outcome of one line. Event points into the Slot (the
+// Analyzer's own for Analyze) and is valid until it is decoded again; so
+// are Cuts. Match.Previous is valid until the next Match.
 type Result struct {
 	Event *event.Event
 	Match rules.Result
 	// Cuts are the backtracking regex matches of this event that timed
 	// out or were skipped because the event's regex budget was spent,
 	// each labelled with its rule id or decoder name. A cut match counted
-	// as no match (for a rule element, even a negated one). Valid until
-	// the next call to Analyze.
+	// as no match (for a rule element, even a negated one).
 	Cuts []osregex.Cut
 }
 
 // Analyze runs one line received at location through pre-decoding,
 // decoding and the rule tree. tr, when not nil, receives the rule trace.
+// It is Decode then Match on the Analyzer's own Slot.
 func (a *Analyzer) Analyze(location, line string, tr rules.Tracer) Result {
-	ev := &a.ev
+	a.Decode(&a.own, location, line)
+	return a.Match(&a.own, tr)
+}
+
+// Slot holds one event between the two halves of the analysis: Decode
+// fills it (phases 1 and 2), Match finishes it (phase 3). A pipeline keeps
+// several, so that decoding can run ahead of matching on another
+// goroutine; a Slot may be reused once its Result is no longer read.
+type Slot struct {
+	ev event.Event
+	// budget is the event's regex budget: what the decoders spent is
+	// carried to the rules with the event.
+	budget    *osregex.Budget
+	budgetGen int
+	generated string // the rule id OSSECAlert_Decoder found, "" when none
+}
+
+// Event returns the slot's event (valid until the slot is decoded again).
+func (s *Slot) Event() *event.Event { return &s.ev }
+
+// Decode runs phases 1 and 2 of one line into s: the event time is taken
+// from the clock, the line pre-decoded and decoded under a fresh regex
+// budget. It owns the decoder state (the accumulator): call it for the
+// lines in input order, from one goroutine at a time.
+func (a *Analyzer) Decode(s *Slot, location, line string) {
+	ev := &s.ev
 	ev.Reset()
 	ev.Time = a.opt.Clock()
 	a.predecode(ev, location, line)
 	// One budget for the whole event: decoders and rules share it.
-	a.budget.Reset()
-	a.rs.Decoders.DecodeIn(ev, a.dstate, a.budget)
-	if id, ok := a.dstate.GeneratedRule(); ok && !a.opt.Logtest {
-		return Result{Event: ev, Match: a.generated(id), Cuts: a.budget.Cuts()}
+	if s.budget == nil || s.budgetGen != a.budgetGen {
+		s.budget = osregex.NewBudget(a.budgetLimit(a.rs), a.opt.Monotonic)
+		s.budgetGen = a.budgetGen
 	}
-	m := a.rs.Rules.MatchIn(ev, a.rstate, tr, a.budget)
-	return Result{Event: ev, Match: m, Cuts: a.budget.Cuts()}
+	s.budget.Reset()
+	a.rs.Decoders.DecodeIn(ev, a.dstate, s.budget)
+	s.generated, _ = a.dstate.GeneratedRule()
+}
+
+// Match runs phase 3 on a decoded slot: the rule tree, under what is left
+// of the event's regex budget. It owns the correlation state: call it for
+// the slots in the order they were decoded, from one goroutine at a time
+// (it may be another than Decode's). The Result points into s.
+func (a *Analyzer) Match(s *Slot, tr rules.Tracer) Result {
+	ev := &s.ev
+	if s.generated != "" && !a.opt.Logtest {
+		return Result{Event: ev, Match: a.generated(s.generated), Cuts: s.budget.Cuts()}
+	}
+	m := a.rs.Rules.MatchIn(ev, a.rstate, tr, s.budget)
+	return Result{Event: ev, Match: m, Cuts: s.budget.Cuts()}
 }
 
 func (a *Analyzer) ruleExists(id string) bool {
@@ -183,11 +223,13 @@ func (a *Analyzer) Alert(res Result) *alert.Alert {
 
 // Swap installs a newly compiled ruleset in a running session, carrying
 // the session state (correlation memory, fired counters, FTS) over by rule
-// id. The decoder accumulator is kept: it is keyed by decoder name.
+// id. The decoder accumulator is kept: it is keyed by decoder name. No
+// Decode or Match may run meanwhile, and no slot may be decoded but not
+// yet matched (a pipeline drains first).
 func (a *Analyzer) Swap(rs *Ruleset) {
 	a.rstate = a.rstate.Carry(rs.Rules, a.ruleConfig(rs))
 	a.rs = rs
-	a.budget = osregex.NewBudget(a.budgetLimit(rs), a.opt.Monotonic)
+	a.budgetGen++
 }
 
 // budgetLimit is the event regex budget: Options.RegexBudget, else the

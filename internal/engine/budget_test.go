@@ -49,22 +49,35 @@ func testRegexBudget(t *testing.T, global string, budget time.Duration, firstCut
 	an := NewAnalyzer(rset, Options{Hostname: "m", RegexBudget: budget,
 		Monotonic: func() time.Duration { now += 20 * time.Millisecond; return now }})
 	for round := 0; round < 2; round++ {
-		res := an.Analyze("t", "q line", nil)
-		if res.Event.Decoder == nil || res.Event.Decoder.Name != "bt" {
-			t.Fatalf("round %d: decoder %v", round, res.Event.Decoder)
-		}
-		if res.Match.Rule == nil || res.Match.Rule.ID != 200 {
-			t.Fatalf("round %d: rule %v, want 200", round, res.Match.Rule)
-		}
-		// 20 ms a match, run while more than the slack (about 11 ms) is
-		// left; the rest are skipped.
-		if len(res.Cuts) != 110-firstCut {
-			t.Fatalf("round %d: %d cuts %+v, want %d", round, len(res.Cuts), res.Cuts, 110-firstCut)
-		}
-		for i, c := range res.Cuts {
-			if want := strconv.Itoa(firstCut + i); c.OwnerKind != "rule" || c.Owner != want || !c.Skipped {
-				t.Errorf("round %d: cut %d = %s %s skipped %v, want rule %s skipped", round, i, c.OwnerKind, c.Owner, c.Skipped, want)
-			}
+		checkBudgetResult(t, "Analyze", round, an.Analyze("t", "q line", nil), firstCut)
+	}
+	// Decoding ahead (as internal/pipeline does): each slot carries what
+	// its decoder spent to its rules, whatever was decoded in between.
+	var slots [3]Slot
+	for i := range slots {
+		an.Decode(&slots[i], "t", "q line")
+	}
+	for i := range slots {
+		checkBudgetResult(t, "Decode ahead, Match", i, an.Match(&slots[i], nil), firstCut)
+	}
+}
+
+func checkBudgetResult(t *testing.T, how string, round int, res Result, firstCut int) {
+	t.Helper()
+	if res.Event.Decoder == nil || res.Event.Decoder.Name != "bt" {
+		t.Fatalf("%s %d: decoder %v", how, round, res.Event.Decoder)
+	}
+	if res.Match.Rule == nil || res.Match.Rule.ID != 200 {
+		t.Fatalf("%s %d: rule %v, want 200", how, round, res.Match.Rule)
+	}
+	// 20 ms a match, run while more than the slack (about 11 ms) is
+	// left; the rest are skipped.
+	if len(res.Cuts) != 110-firstCut {
+		t.Fatalf("%s %d: %d cuts %+v, want %d", how, round, len(res.Cuts), res.Cuts, 110-firstCut)
+	}
+	for i, c := range res.Cuts {
+		if want := strconv.Itoa(firstCut + i); c.OwnerKind != "rule" || c.Owner != want || !c.Skipped {
+			t.Errorf("%s %d: cut %d = %s %s skipped %v, want rule %s skipped", how, round, i, c.OwnerKind, c.Owner, c.Skipped, want)
 		}
 	}
 }

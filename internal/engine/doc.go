@@ -3,10 +3,16 @@
 // Ruleset; an Analyzer runs one line through pre-decoding, decoding and the
 // rule tree, owning the per-session mutable state (accumulator, correlation
 // memory, fired counters). The daemon, logtest and the ruleset test runner
-// all call Analyzer.Analyze: there is one analysis path.
+// all call Analyzer.Analyze: there is one analysis path. Analyze is its two
+// halves in a row: Decode (phases 1-2, the decoder state) fills a Slot and
+// Match (phase 3, the correlation state) finishes it; internal/pipeline
+// runs the halves on two goroutines, each in input order, the regex budget
+// and the event time travelling in the Slot.
 //
-// An Analyzer is not safe for concurrent use; the daemon gives it to one
-// goroutine. Time comes from the injected clock.
+// An Analyzer is not safe for concurrent use, except that Decode and Match
+// may run on two goroutines at once (each called in input order, Swap only
+// when no slot is in between); the daemon gives it to one goroutine. Time
+// comes from the injected clock.
 //
 // Each event gets one regex budget (Options.RegexBudget, default
 // osregex.DefaultBudget = 50 ms) that every backtracking match of its
