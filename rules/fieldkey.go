@@ -122,8 +122,8 @@ func (m *matcher) fieldKeyOK(r *Rule) bool {
 }
 
 // field is ev.Field with a one-entry cache: siblings keyed on the same
-// field ask for it in a row, and the rules do not change the dynamic
-// fields of the event they match.
+// field ask for it in a row (the key, then the <field> condition itself),
+// and the rules do not change the dynamic fields of the event they match.
 func (m *matcher) field(name string) (string, bool) {
 	if !m.fieldCached || m.fieldName != name {
 		m.fieldName, m.fieldCached = name, true

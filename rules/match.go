@@ -215,7 +215,7 @@ func (m *matcher) conds2(r *Rule) bool {
 	c := &r.cond
 	ev := m.ev
 	for i := range c.fields {
-		v, ok := ev.Field(c.fields[i].name)
+		v, ok := m.field(c.fields[i].name)
 		if !ok || !c.fields[i].e.test(m.b, v) {
 			return false
 		}
