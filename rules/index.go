@@ -169,6 +169,7 @@ func (n *needs) met(ev *event.Event) bool {
 func (t *Tree) buildIndexes(lits *litscan.Table) {
 	for _, r := range t.rules {
 		r.needs = computeNeeds(r)
+		r.fieldKey = computeFieldKey(r)
 	}
 	t.buildLogFilters(lits)
 	walk(t.top, func(nd *node) bool {

@@ -40,7 +40,10 @@ type matcher struct {
 	plain   bool // no index and no pre-checks (tracing, differential tests)
 	lits    *litscan.Table
 	bits    []uint64 // the event's literal scan, once looked up (logfilter.go)
-	b       *osregex.Budget
+	// the last dynamic field looked up by the fast path (fieldkey.go)
+	fieldName, fieldVal  string
+	fieldOK, fieldCached bool
+	b                    *osregex.Budget
 }
 
 // Match evaluates the event against the tree (§3.5) and updates st.
@@ -93,7 +96,7 @@ func (m *matcher) check(nd *node) *Rule {
 		m.tr.Trying(r)
 	}
 	mark := m.b.Mark()
-	if !m.plain && (!r.needs.met(m.ev) || !m.logLiteralsOK(r)) || !m.conds(r) {
+	if !m.plain && (!r.needs.met(m.ev) || !m.fieldKeyOK(r) || !m.logLiteralsOK(r)) || !m.conds(r) {
 		if m.b.Mark() != mark {
 			m.b.Own(mark, "rule", strconv.Itoa(r.ID))
 		}
@@ -212,7 +215,7 @@ func (m *matcher) conds2(r *Rule) bool {
 	c := &r.cond
 	ev := m.ev
 	for i := range c.fields {
-		v, ok := ev.Field(c.fields[i].name)
+		v, ok := m.field(c.fields[i].name)
 		if !ok || !c.fields[i].e.test(m.b, v) {
 			return false
 		}

@@ -44,6 +44,9 @@ type Rule struct {
 	opts   uint32
 	cond   conditions
 	needs  needs // presence pre-checks of cond, for the fast path
+	// fieldKey is a <field> condition testable by a plain compare, for
+	// the fast path; nil = none (fieldkey.go).
+	fieldKey *fieldKey
 	// logLits are the literals the log needs for the log expressions to
 	// match; nil = none.
 	logLits   litscan.Filter

@@ -99,6 +99,14 @@ type State struct {
 	sid    []evList
 	group  []evList
 	global []*stored // oldest first
+	// gbase is the array global lives in and ghead the number of trimmed
+	// slots before global in it: trim drops from the front by reslicing,
+	// and appendGlobal moves the live events back to the start once the
+	// dead prefix is as long as them, so that a full memory costs about
+	// one pointer copy per stored event instead of memory_size per trim.
+	// gbase nil means global starts its array (ghead is 0).
+	gbase []*stored
+	ghead int
 
 	fts       boundedSet
 	ftsRecent []string
@@ -150,7 +158,7 @@ func (s *State) store(ev *event.Event, r *Rule, matched int) {
 			s.group[g].add(e)
 		}
 	}
-	s.global = append(s.global, e)
+	s.appendGlobal(e)
 	if len(s.global) > s.cfg.MemorySize {
 		s.trim(10)
 	}
@@ -175,9 +183,28 @@ func (s *State) trim(n int) {
 			s.group[g].compact()
 		}
 	}
-	k := copy(s.global, s.global[n:])
-	clear(s.global[k:])
-	s.global = s.global[:k]
+	if s.gbase == nil {
+		s.gbase = s.global[:cap(s.global)]
+	}
+	clear(s.global[:n])
+	s.global = s.global[n:]
+	s.ghead += n
+}
+
+// appendGlobal appends e to the global list, reusing the slots trim freed
+// at the front of its array when they are as many as the live events.
+func (s *State) appendGlobal(e *stored) {
+	if len(s.global) == cap(s.global) && s.ghead > 0 && s.ghead >= len(s.global) {
+		k := copy(s.gbase, s.global)
+		clear(s.gbase[k:])
+		s.global = s.gbase[:k]
+		s.ghead = 0
+	}
+	grows := len(s.global) == cap(s.global)
+	s.global = append(s.global, e)
+	if grows {
+		s.gbase, s.ghead = s.global[:cap(s.global)], 0
+	}
 }
 
 // resetPrevious clears the collected previous events (w_FreeArray).

@@ -191,8 +191,32 @@ func (e *Event) AddDynamic(name, value string) {
 }
 
 // Field returns the first dynamic field with the given name, compared
-// case-insensitively.
+// case-insensitively (strings.EqualFold, Unicode folding included).
+//
+// Most names differ from the wanted one in their first or last byte, so
+// those are compared inline first: when both bytes of a pair are ASCII
+// and differ after ASCII case folding, the names cannot be fold-equal (an
+// ASCII letter folds to a non-ASCII rune only as the Kelvin sign or long
+// s, which are not ASCII bytes), and the call to EqualFold is skipped.
 func (e *Event) Field(name string) (string, bool) {
+	if name == "" {
+		return e.fieldSlow(name)
+	}
+	first, last := name[0], name[len(name)-1]
+	for i := range e.Dynamic {
+		n := e.Dynamic[i].Name
+		if n != "" && (asciiFoldDiffer(n[0], first) || asciiFoldDiffer(n[len(n)-1], last)) {
+			continue
+		}
+		if strings.EqualFold(n, name) {
+			return e.Dynamic[i].Value, true
+		}
+	}
+	return "", false
+}
+
+// fieldSlow is the reference lookup Field must equal.
+func (e *Event) fieldSlow(name string) (string, bool) {
 	for i := range e.Dynamic {
 		if strings.EqualFold(e.Dynamic[i].Name, name) {
 			return e.Dynamic[i].Value, true
@@ -200,6 +224,24 @@ func (e *Event) Field(name string) (string, bool) {
 	}
 	return "", false
 }
+
+// asciiFoldDiffer reports whether a and b are both ASCII and differ
+// after ASCII case folding.
+func asciiFoldDiffer(a, b byte) bool {
+	return a|b < 0x80 && asciiLower[a] != asciiLower[b]
+}
+
+// asciiLower maps the ASCII upper-case letters to lower case and every
+// other byte to itself.
+var asciiLower = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] = byte(i) + 'a' - 'A'
+		}
+	}
+	return t
+}()
 
 // Reset clears the event for reuse, keeping its buffers.
 func (e *Event) Reset() {

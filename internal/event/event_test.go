@@ -43,3 +43,76 @@ func TestLitScanCache(t *testing.T) {
 		t.Error("Reset dropped the scan buffer")
 	}
 }
+
+// fieldNames mixes ASCII names that share prefixes or suffixes, case
+// variants, and the non-ASCII runes that fold to ASCII letters (Kelvin
+// sign, long s) or to each other.
+var fieldNames = []string{
+	"", "a", "A", "k", "K", "\u212a", "s", "S", "\u017f", "srcip", "SrcIP", "\u017frcip",
+	"data.win.system.eventID", "data.win.system.eventid", "DATA.WIN.SYSTEM.EVENTID",
+	"data.win.system.eventIK", "data.win.system.eventI\u212a", "data.win.system.providerName",
+	"audit.key", "audit.\u212aey", "AUDIT.KEY", "@timestamp", "`timestamp", "x\xff", "X\xff",
+	"\u00e9t\u00e9", "\u00c9T\u00c9", "ümlaut", "ÜMLAUT", "key", "kEy", "ke\u017f",
+}
+
+// TestFieldDifferential checks Field against the plain EqualFold scan on
+// every pair of names and on shuffled events holding several of them.
+func TestFieldDifferential(t *testing.T) {
+	for i, have := range fieldNames {
+		var ev Event
+		ev.AddDynamic(have, "v")
+		for _, want := range fieldNames {
+			gv, gok := ev.Field(want)
+			rv, rok := ev.fieldSlow(want)
+			if gv != rv || gok != rok {
+				t.Errorf("field %q, lookup %q: got %q, %v; reference %q, %v", have, want, gv, gok, rv, rok)
+			}
+		}
+		var multi Event
+		for j := range fieldNames {
+			k := (i + j*7) % len(fieldNames)
+			multi.AddDynamic(fieldNames[k], fieldNames[(k+1)%len(fieldNames)])
+		}
+		for _, want := range fieldNames {
+			gv, gok := multi.Field(want)
+			rv, rok := multi.fieldSlow(want)
+			if gv != rv || gok != rok {
+				t.Errorf("event %d, lookup %q: got %q, %v; reference %q, %v", i, want, gv, gok, rv, rok)
+			}
+		}
+	}
+}
+
+// FuzzField checks Field against the plain EqualFold scan.
+func FuzzField(f *testing.F) {
+	for _, n := range fieldNames {
+		f.Add(n, "srcip", n)
+	}
+	f.Fuzz(func(t *testing.T, a, b, want string) {
+		var ev Event
+		ev.AddDynamic(a, "1")
+		ev.AddDynamic(b, "2")
+		gv, gok := ev.Field(want)
+		rv, rok := ev.fieldSlow(want)
+		if gv != rv || gok != rok {
+			t.Errorf("fields %q, %q, lookup %q: got %q, %v; reference %q, %v", a, b, want, gv, gok, rv, rok)
+		}
+	})
+}
+
+// BenchmarkField looks up a name absent from a Wazuh-like JSON event
+// whose fields share prefixes (the common case of a <field> rule).
+func BenchmarkField(b *testing.B) {
+	var ev Event
+	for _, n := range []string{"win.system.providerName", "win.system.eventID", "win.system.level",
+		"win.system.channel", "win.system.computer", "win.eventdata.targetUserName",
+		"win.eventdata.subjectUserName", "win.eventdata.logonType", "win.eventdata.ipAddress",
+		"win.eventdata.workstationName", "win.system.message", "win.system.severityValue"} {
+		ev.AddDynamic(n, "x")
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		ev.Field("win.eventdata.status")
+		ev.Field("WIN.SYSTEM.EVENTID")
+	}
+}
