@@ -147,7 +147,7 @@ func (p *pcre2RE2) matchWith(s string, fast bool) bool {
 		} else if p.filt != nil && !p.filt.pass(s) {
 			return false
 		}
-		if p.simple != nil {
+		if p.simple != nil && p.simple.decides(s) {
 			_, _, ok := p.simple.find(s, nil, false)
 			return ok
 		}
@@ -179,7 +179,7 @@ func (p *pcre2RE2) fastFind(s string, caps []int, record bool) (out []int, end i
 	if p.filt != nil && !p.filt.pass(s) {
 		return caps, 0, false, true
 	}
-	if p.simple != nil {
+	if p.simple != nil && p.simple.decides(s) {
 		caps, end, ok := p.simple.find(s, caps, record)
 		return caps, end, ok, true
 	}

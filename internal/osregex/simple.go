@@ -20,6 +20,11 @@ import (
 // exactly onto a byte set, i.e. it holds no non-ASCII rune or all of them
 // (like \S or .). Such classes are only used in unbounded runs, whose
 // extent in runes and in bytes agree.
+//
+// Caseless (?i) literals and classes are accepted when they fold ASCII
+// only, except for the two runes Go's (?i) also folds onto ASCII letters:
+// KELVIN SIGN (k) and LONG S (s). Those are left out of the byte sets, and
+// uni tells the caller to hand subjects holding either rune to the regexp.
 type simpleRE struct {
 	branches []*simpleSeq // in priority order
 	ncap     int          // capture groups of the whole pattern
@@ -27,6 +32,9 @@ type simpleRE struct {
 	// every branch is anchored by ^.
 	first    *[256]bool
 	allBegin bool
+	// uni: some item also matches KELVIN SIGN or LONG S, which the byte
+	// sets leave out; subjects holding one are not decided here.
+	uni bool
 }
 
 // simpleSeq is one alternative: a sequence of items.
@@ -36,6 +44,7 @@ type simpleSeq struct {
 	first       *[256]bool // bytes a match can start with; nil: any
 	firstIsLit  bool       // the first item (after capture marks) is a literal
 	firstLitIdx int
+	firstLit    litSearch // finds that literal
 	// firstRun is the index of the first item when it is a run that
 	// takes all it can, else -1: a start inside a failed start's run
 	// would fail the same way.
@@ -57,7 +66,10 @@ const (
 
 type simpleItem struct {
 	kind itemKind
+	// lit is lowercased (ASCII) when fold is set; fold is only set on
+	// literals holding a letter.
 	lit  string
+	fold bool
 	set  *[256]bool
 	min  int
 	// lazy: a non-greedy run or option ending the pattern, which takes
@@ -82,7 +94,7 @@ func newSimpleRE(re *syntax.Regexp, ncap int) *simpleRE {
 	if !ok {
 		return nil
 	}
-	m := &simpleRE{ncap: ncap, allBegin: true}
+	m := &simpleRE{ncap: ncap, allBegin: true, uni: hasUniFoldNode(re)}
 	var first [256]bool
 	haveFirst := true
 	for _, items := range seqs {
@@ -94,7 +106,11 @@ func newSimpleRE(re *syntax.Regexp, ncap int) *simpleRE {
 		m.allBegin = m.allBegin && q.begin
 		switch {
 		case q.firstIsLit:
-			first[q.items[q.firstLitIdx].lit[0]] = true
+			it := &q.items[q.firstLitIdx]
+			first[it.lit[0]] = true
+			if it.fold {
+				first[upperASCII(it.lit[0])] = true
+			}
 		case q.first != nil:
 			for b, in := range q.first {
 				first[b] = first[b] || in
@@ -123,7 +139,8 @@ func newSimpleSeq(items []simpleItem) *simpleSeq {
 		switch {
 		case it.kind == itemBegin || it.kind == itemEnd:
 			return nil
-		case it.kind == itemLit && len(q.items) > 0 && q.items[len(q.items)-1].kind == itemLit:
+		case it.kind == itemLit && len(q.items) > 0 && q.items[len(q.items)-1].kind == itemLit &&
+			q.items[len(q.items)-1].fold == it.fold:
 			q.items[len(q.items)-1].lit += it.lit
 		default:
 			q.items = append(q.items, it)
@@ -183,17 +200,19 @@ func itemsOf(re *syntax.Regexp) ([][]simpleItem, bool) {
 		}
 		return s, true
 	case syntax.OpLiteral:
-		if re.Flags&syntax.FoldCase != 0 {
-			return nil, false
-		}
+		fold := re.Flags&syntax.FoldCase != 0
 		var b strings.Builder
 		for _, r := range re.Rune {
-			if r == utf8.RuneError || !utf8.ValidRune(r) {
+			if r == utf8.RuneError || !utf8.ValidRune(r) || (fold && r >= utf8.RuneSelf) {
 				return nil, false
+			}
+			if fold {
+				r = rune(lowerTable[r])
 			}
 			b.WriteRune(r)
 		}
-		return one(simpleItem{kind: itemLit, lit: b.String()})
+		lit := b.String()
+		return one(simpleItem{kind: itemLit, lit: lit, fold: fold && hasASCIILetter(lit)})
 	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
 		set, ascii := byteSet(re)
 		if set == nil || !ascii {
@@ -249,10 +268,14 @@ func byteSet(re *syntax.Regexp) (set *[256]bool, ascii bool) {
 		}
 		return set, false
 	case syntax.OpLiteral:
-		if len(re.Rune) != 1 || re.Rune[0] >= utf8.RuneSelf || re.Flags&syntax.FoldCase != 0 {
+		if len(re.Rune) != 1 || re.Rune[0] >= utf8.RuneSelf {
 			return nil, false
 		}
-		set[re.Rune[0]] = true
+		c := byte(re.Rune[0])
+		set[c] = true
+		if re.Flags&syntax.FoldCase != 0 {
+			set[lowerTable[c]], set[upperASCII(lowerTable[c])] = true, true
+		}
 		return set, true
 	case syntax.OpCharClass:
 	default:
@@ -261,6 +284,11 @@ func byteSet(re *syntax.Regexp) (set *[256]bool, ascii bool) {
 	ascii = true
 	for i := 0; i+1 < len(re.Rune); i += 2 {
 		lo, hi := re.Rune[i], re.Rune[i+1]
+		if lo == hi && isUniFoldRune(lo) {
+			// KELVIN SIGN or LONG S alone, as (?i) adds them to classes
+			// with k or s: subjects holding them go to the regexp (uni).
+			continue
+		}
 		if lo >= utf8.RuneSelf {
 			// Ranges are sorted: this must be the last one, covering all
 			// non-ASCII runes.
@@ -310,7 +338,8 @@ func (m *simpleSeq) forced() bool {
 		it.lazy = false // followed: takes all it can either way
 		switch next.kind {
 		case itemLit:
-			if it.set[next.lit[0]] {
+			c := next.lit[0]
+			if it.set[c] || (next.fold && it.set[upperASCII(c)]) {
 				return false
 			}
 		case itemOne, itemRun:
@@ -355,6 +384,7 @@ func (m *simpleSeq) setFirst() {
 			continue
 		case itemLit:
 			m.firstIsLit, m.firstLitIdx = true, j
+			m.firstLit = newLitSearch(it.lit, it.fold)
 		case itemOne, itemRun:
 			if it.min > 0 {
 				m.first = it.set
@@ -366,6 +396,10 @@ func (m *simpleSeq) setFirst() {
 		return
 	}
 }
+
+// decides reports whether find gives the regexp's result on s: not when
+// s holds a rune the byte sets leave out (see uni).
+func (m *simpleRE) decides(s string) bool { return !m.uni || !hasUniFold(s) }
 
 // find returns the leftmost match's capture spans (in caps, reused; the
 // PCRE2 capture list of Find) and end; captures are recorded only when
@@ -433,7 +467,7 @@ func (m *simpleSeq) find(s string, caps []int, record bool) ([]int, int, bool) {
 	}
 	for p := 0; p <= last; p++ {
 		if m.firstIsLit {
-			k := strings.Index(s[p:], m.items[m.firstLitIdx].lit)
+			k := m.firstLit.index(s[p:])
 			if k < 0 || (m.begin && k > 0) {
 				return caps[:0], 0, false
 			}
@@ -484,7 +518,11 @@ func (m *simpleSeq) at(s string, p int, caps []int, record bool) (int, bool) {
 				}
 			}
 		case itemLit:
-			if !strings.HasPrefix(s[pos:], it.lit) {
+			if it.fold {
+				if !hasPrefixFold(s[pos:], it.lit) {
+					return 0, false
+				}
+			} else if !strings.HasPrefix(s[pos:], it.lit) {
 				return 0, false
 			}
 			pos += len(it.lit)
@@ -519,4 +557,45 @@ func (m *simpleSeq) at(s string, p int, caps []int, record bool) (int, bool) {
 		return 0, false
 	}
 	return pos, true
+}
+
+// upperASCII returns the upper case of an ASCII lower-case letter, other
+// bytes unchanged.
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+// isUniFoldRune reports whether r is one of the non-ASCII runes Go's (?i)
+// folds onto an ASCII letter: KELVIN SIGN (k) and LONG S (s).
+func isUniFoldRune(r rune) bool { return r == 0x212A || r == 0x17F }
+
+// hasUniFoldNode reports whether some node of re matches KELVIN SIGN or
+// LONG S where the byte sets of simpleRE leave them out: a caseless k or
+// s, or a class holding one of them alone.
+func hasUniFoldNode(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			for _, r := range re.Rune {
+				if l := lowerTable[byte(r)]; r < utf8.RuneSelf && (l == 'k' || l == 's') {
+					return true
+				}
+			}
+		}
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i] == re.Rune[i+1] && isUniFoldRune(re.Rune[i]) {
+				return true
+			}
+		}
+	}
+	for _, sub := range re.Sub {
+		if hasUniFoldNode(sub) {
+			return true
+		}
+	}
+	return false
 }
