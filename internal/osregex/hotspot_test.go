@@ -3,6 +3,7 @@ package osregex
 import (
 	"bufio"
 	"os"
+	"math/rand"
 	"sort"
 	"strings"
 	"testing"
@@ -96,4 +97,121 @@ func TestPCRE2HotSpots(t *testing.T) {
 		}
 		t.Logf("%8v %6d  %s", sp.took, sp.reached, sp.pat)
 	}
+}
+
+// TestPCRE2CaselessOnePassDifferential generates (?i) patterns of the
+// shape the one-pass matcher accepts, with subjects full of case variants,
+// KELVIN SIGN and LONG S, and compares every entry point with the plain
+// regexp.
+func TestPCRE2CaselessOnePassDifferential(t *testing.T) {
+	tokens := []string{"a", "k", "s", "K", "S", "ks", "Port", " ", ":", "=", `\d`, `\w`, `\S`, `\s`, "[ ]", "[^a]",
+		".", "[a-k]", "[A-Za-z0-9@_-]", "[ks]", "[^k]", "x", "(?:a|k)", "(s|:)", "(?-i:k)", "(?:|s)", `(\S+)?`, "é", "\u212a"}
+	quants := []string{"", "", "+", "+?", "*", "?", "??"}
+	subj := []string{"a", "A", "k", "K", "s", "S", " ", ":", "=", "1", "port", "PORT", "é", "\xff", "\u212a", "\u017f", "x", "-"}
+	r := rand.New(rand.NewSource(11))
+	simples, unis := 0, 0
+	for i := 0; i < iterations()/10; i++ {
+		var b strings.Builder
+		b.WriteString("(?i)")
+		if r.Intn(3) == 0 {
+			b.WriteByte('^')
+		}
+		open := false
+		for n := 1 + r.Intn(6); n > 0; n-- {
+			if r.Intn(4) == 0 {
+				b.WriteByte("()"[btoi(open)])
+				open = !open
+			}
+			tok := tokens[r.Intn(len(tokens))]
+			b.WriteString(tok)
+			if len(tok) == 1 || tok[0] == '\\' || tok[0] == '[' {
+				b.WriteString(quants[r.Intn(len(quants))])
+			}
+		}
+		if open {
+			b.WriteByte(')')
+		}
+		if r.Intn(3) == 0 {
+			b.WriteByte('$')
+		}
+		pat := b.String()
+		subjects := make([]string, 12)
+		for j := range subjects {
+			var sb strings.Builder
+			for k := r.Intn(14); k > 0; k-- {
+				sb.WriteString(subj[r.Intn(len(subj))])
+			}
+			subjects[j] = sb.String()
+		}
+		if !checkPCRE2Paths(t, pat, subjects...) {
+			continue
+		}
+		if s := MustCompile(PCRE2, pat).impl.(*pcre2RE2).simple; s != nil {
+			simples++
+			if s.uni {
+				unis++
+			}
+		}
+	}
+	t.Logf("%d caseless one-pass patterns, %d of them folding KELVIN SIGN / LONG S", simples, unis)
+	if simples < iterations()/100 || unis == 0 {
+		t.Errorf("generator no longer exercises the caseless one-pass matcher (%d, %d)", simples, unis)
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// TestRulesetPCRE2OnCorpus runs every PCRE2 pattern of the OSSEC 4.2 and
+// Wazuh 4.9.2 rulesets, as written and caseless (OSSEC compiles its
+// decoders' and rules' *_pcre2 with PCRE2_CASELESS), over corpus lines
+// through the fast and the plain paths. The corpus is the bench corpus
+// named by OSREGEX_CORPUS when set, else Wazuh's test-case logs.
+func TestRulesetPCRE2OnCorpus(t *testing.T) {
+	var lines []string
+	if os.Getenv("OSREGEX_CORPUS") != "" {
+		lines = corpusLines(t, 2000)
+	} else {
+		lines = stockLogs(t)
+	}
+	step := 24
+	if testing.Short() || raceEnabled {
+		step = 120
+	}
+	var sample []string
+	for i := 0; i < len(lines); i += step {
+		// With and without the syslog header, as decoders and rules see it.
+		sample = append(sample, lines[i])
+		if _, rest, ok := strings.Cut(lines[i], ": "); ok {
+			sample = append(sample, rest)
+		}
+	}
+	var pats []string
+	for _, e := range rulesetExprs(t) {
+		if e.kind == PCRE2 {
+			pats = append(pats, e.text, "(?i)"+e.text)
+		}
+	}
+	pats = append(pats, ossecPCRE2Exprs(t)...)
+	pats = append(pats, ossecCaselessExprs(t)...)
+	seen := map[string]bool{}
+	n, simples := 0, 0
+	for _, pat := range pats {
+		if seen[pat] {
+			continue
+		}
+		seen[pat] = true
+		if !checkPCRE2Paths(t, pat, sample...) {
+			continue
+		}
+		n++
+		if MustCompile(PCRE2, pat).impl.(*pcre2RE2).simple != nil {
+			simples++
+		}
+	}
+	t.Logf("%d distinct Go-regexp patterns × %d subjects: %d one-pass", n, len(sample), simples)
 }
