@@ -2,8 +2,8 @@ package osregex
 
 import (
 	"bufio"
-	"os"
 	"math/rand"
+	"os"
 	"sort"
 	"strings"
 	"testing"
