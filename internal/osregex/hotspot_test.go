@@ -109,7 +109,7 @@ func TestPCRE2CaselessOnePassDifferential(t *testing.T) {
 	quants := []string{"", "", "+", "+?", "*", "?", "??"}
 	subj := []string{"a", "A", "k", "K", "s", "S", " ", ":", "=", "1", "port", "PORT", "é", "\xff", "\u212a", "\u017f", "x", "-"}
 	r := rand.New(rand.NewSource(11))
-	simples, unis := 0, 0
+	simples, unis, backs := 0, 0, 0
 	for i := 0; i < iterations()/10; i++ {
 		var b strings.Builder
 		b.WriteString("(?i)")
@@ -151,10 +151,16 @@ func TestPCRE2CaselessOnePassDifferential(t *testing.T) {
 			if s.uni {
 				unis++
 			}
+			for _, q := range s.branches {
+				if q.backtracks() {
+					backs++
+					break
+				}
+			}
 		}
 	}
-	t.Logf("%d caseless one-pass patterns, %d of them folding KELVIN SIGN / LONG S", simples, unis)
-	if simples < iterations()/100 || unis == 0 {
+	t.Logf("%d caseless one-pass patterns, %d of them folding KELVIN SIGN / LONG S, %d backtracking", simples, unis, backs)
+	if simples < iterations()/100 || unis == 0 || backs == 0 {
 		t.Errorf("generator no longer exercises the caseless one-pass matcher (%d, %d)", simples, unis)
 	}
 }
@@ -214,4 +220,35 @@ func TestRulesetPCRE2OnCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("%d distinct Go-regexp patterns × %d subjects: %d one-pass", n, len(sample), simples)
+}
+
+// TestSimpleBacktrackBounds pins down when the one-pass matcher leaves a
+// subject to the regexp: too many extents tried, or a backtracking run
+// over non-ASCII bytes; the results still equal the regexp's.
+func TestSimpleBacktrackBounds(t *testing.T) {
+	tests := []struct {
+		pat, s  string
+		decided bool
+	}{
+		{`(\S+):(\d+)\]`, "host a:b:c:12] x", true},
+		{`(\S+):(\S+):(\S+)!`, strings.Repeat("a:", 400), false},
+		{`(.+)é:`, "aé:bé:", false},
+		{`(?i)^(\S+) port (\d+?): |^(\S+): `, "sshd: x", true}, // ^ factored out of the alternation
+		{`(?i)(\S+):(ab|cd)`, "x:y:ab", false},                 // nested alternation: no matcher
+		{`(?i)(\S+)/(\S+) to (\S+)/(\S+)`, "in a/b/c to d/e/f ok", true},
+		{`(?i)(.+?)x(.+)`, "abxcdx", true},
+	}
+	for _, tt := range tests {
+		re := MustCompile(PCRE2, tt.pat).impl.(*pcre2RE2)
+		if re.simple == nil {
+			if tt.decided {
+				t.Errorf("%q: no one-pass matcher", tt.pat)
+			}
+			continue
+		}
+		if _, _, _, decided := re.simple.find(tt.s, nil, true); decided != tt.decided {
+			t.Errorf("%q on %q: decided %v, want %v", tt.pat, tt.s, decided, tt.decided)
+		}
+		checkPCRE2Paths(t, tt.pat, tt.s)
+	}
 }

@@ -148,8 +148,9 @@ func (p *pcre2RE2) matchWith(s string, fast bool) bool {
 			return false
 		}
 		if p.simple != nil && p.simple.decides(s) {
-			_, _, ok := p.simple.find(s, nil, false)
-			return ok
+			if _, _, ok, decided := p.simple.find(s, nil, false); decided {
+				return ok
+			}
 		}
 	}
 	return p.re.MatchString(s)
@@ -180,8 +181,9 @@ func (p *pcre2RE2) fastFind(s string, caps []int, record bool) (out []int, end i
 		return caps, 0, false, true
 	}
 	if p.simple != nil && p.simple.decides(s) {
-		caps, end, ok := p.simple.find(s, caps, record)
-		return caps, end, ok, true
+		if caps, end, ok, decided := p.simple.find(s, caps, record); decided {
+			return caps, end, ok, true
+		}
 	}
 	return caps, 0, false, false
 }

@@ -79,6 +79,21 @@ type simpleItem struct {
 	// optional: the capture is (x+)?, kept as the run x* whose group is
 	// left unset when the run is empty.
 	optional bool
+	// back: a run or option that what follows does not decide; at
+	// backtracks over its extents (longest first, shortest when lazy).
+	back bool
+}
+
+// maxTries bounds the extents a find tries for backtracking items; beyond
+// it the subject is left to the regexp, whose cost is linear.
+const maxTries = 2048
+
+// tries counts the extents tried by one find; undecided is set when the
+// count passed maxTries or a backtracking run met a non-ASCII byte (its
+// extents must then be counted in runes).
+type tries struct {
+	n         int
+	undecided bool
 }
 
 // maxBranches bounds the alternatives an alternation expands into.
@@ -97,9 +112,13 @@ func newSimpleRE(re *syntax.Regexp, ncap int) *simpleRE {
 	m := &simpleRE{ncap: ncap, allBegin: true, uni: hasUniFoldNode(re)}
 	var first [256]bool
 	haveFirst := true
+	topLevel := alternativesAreTopLevel(re)
 	for _, items := range seqs {
 		q := newSimpleSeq(items)
-		if q == nil {
+		if q == nil || (q.backtracks() && !topLevel) {
+			// Branches expanded from a nested alternation are tried
+			// one after the other, which is Go's order only when each
+			// can match in one way.
 			return nil
 		}
 		m.branches = append(m.branches, q)
@@ -151,6 +170,54 @@ func newSimpleSeq(items []simpleItem) *simpleSeq {
 	}
 	q.setFirst()
 	return q
+}
+
+// alternativesAreTopLevel reports whether every alternation of re is its
+// top-level one (under capture groups), so that its expanded branches are
+// exactly Go's alternatives, tried in order at each start position.
+func alternativesAreTopLevel(re *syntax.Regexp) bool {
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	if re.Op == syntax.OpConcat && len(re.Sub) == 2 && re.Sub[0].Op == syntax.OpBeginText {
+		// ^(?:a|b), as the parser factors ^a|^b: every branch is
+		// anchored, so the order of tries is the same.
+		re = re.Sub[1]
+		for re.Op == syntax.OpCapture {
+			re = re.Sub[0]
+		}
+	}
+	if re.Op != syntax.OpAlternate {
+		return !hasAlternate(re)
+	}
+	for _, sub := range re.Sub {
+		if hasAlternate(sub) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasAlternate(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpAlternate {
+		return true
+	}
+	for _, sub := range re.Sub {
+		if hasAlternate(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// backtracks reports whether some item of the branch backtracks.
+func (m *simpleSeq) backtracks() bool {
+	for i := range m.items {
+		if m.items[i].back {
+			return true
+		}
+	}
+	return false
 }
 
 // itemsOf expands a node into its alternative item sequences.
@@ -335,22 +402,28 @@ func (m *simpleSeq) forced() bool {
 			}
 			continue
 		}
-		it.lazy = false // followed: takes all it can either way
-		switch next.kind {
-		case itemLit:
-			c := next.lit[0]
-			if it.set[c] || (next.fold && it.set[upperASCII(c)]) {
-				return false
-			}
-		case itemOne, itemRun:
-			if next.min == 0 || overlaps(it.set, next.set) {
-				return false
-			}
-		default:
-			return false
+		if decidedBy(it, next) {
+			it.lazy = false // takes all it can either way
+		} else {
+			// The rest may need fewer (or, lazy, more) bytes: at tries
+			// each extent in priority order.
+			it.back = true
 		}
 	}
 	return true
+}
+
+// decidedBy reports whether the run or option it must take all the bytes
+// it can because next cannot start with one of them.
+func decidedBy(it, next *simpleItem) bool {
+	switch next.kind {
+	case itemLit:
+		c := next.lit[0]
+		return !it.set[c] && !(next.fold && it.set[upperASCII(c)])
+	case itemOne, itemRun:
+		return next.min > 0 && !overlaps(it.set, next.set)
+	}
+	return false
 }
 
 // nextItem returns the item after i, capture marks skipped; nil at the
@@ -404,13 +477,19 @@ func (m *simpleRE) decides(s string) bool { return !m.uni || !hasUniFold(s) }
 // find returns the leftmost match's capture spans (in caps, reused; the
 // PCRE2 capture list of Find) and end; captures are recorded only when
 // record is set.
-func (m *simpleRE) find(s string, caps []int, record bool) ([]int, int, bool) {
+func (m *simpleRE) find(s string, caps []int, record bool) (out []int, end int, ok, decided bool) {
 	caps = caps[:0]
 	if record {
 		caps = growInts(caps, 2*m.ncap)
 	}
+	var tr tries
 	if len(m.branches) == 1 {
-		return finishCaps(m.branches[0].find(s, caps, record))
+		caps, end, ok := m.branches[0].find(s, caps, record, &tr)
+		if tr.undecided {
+			return caps[:0], 0, false, false
+		}
+		caps, end, ok = finishCaps(caps, end, ok)
+		return caps, end, ok, true
 	}
 	last := len(s)
 	if m.allBegin {
@@ -429,12 +508,17 @@ func (m *simpleRE) find(s string, caps []int, record bool) ([]int, int, bool) {
 			if q.begin && p != 0 {
 				continue
 			}
-			if end, ok := q.at(s, p, caps, record); ok {
-				return finishCaps(caps, end, true)
+			end, ok := q.at(s, p, caps, record, &tr)
+			if tr.undecided {
+				return caps[:0], 0, false, false
+			}
+			if ok {
+				caps, end, ok = finishCaps(caps, end, true)
+				return caps, end, ok, true
 			}
 		}
 	}
-	return caps[:0], 0, false
+	return caps[:0], 0, false, true
 }
 
 // finishCaps turns the recorded group positions (-1: not in the
@@ -460,7 +544,7 @@ func finishCaps(caps []int, end int, ok bool) ([]int, int, bool) {
 
 // find is simpleRE.find for one branch, without the capture list
 // conversion.
-func (m *simpleSeq) find(s string, caps []int, record bool) ([]int, int, bool) {
+func (m *simpleSeq) find(s string, caps []int, record bool, tr *tries) ([]int, int, bool) {
 	last := len(s)
 	if m.begin {
 		last = 0
@@ -480,7 +564,11 @@ func (m *simpleSeq) find(s string, caps []int, record bool) ([]int, int, bool) {
 				return caps[:0], 0, false
 			}
 		}
-		if end, ok := m.at(s, p, caps, record); ok {
+		end, ok := m.at(s, p, caps, record, tr)
+		if tr.undecided {
+			return caps[:0], 0, false
+		}
+		if ok {
 			return caps, end, true
 		}
 		if m.firstRun >= 0 {
@@ -496,14 +584,19 @@ func (m *simpleSeq) find(s string, caps []int, record bool) ([]int, int, bool) {
 }
 
 // at matches the items from start position p.
-func (m *simpleSeq) at(s string, p int, caps []int, record bool) (int, bool) {
+func (m *simpleSeq) at(s string, p int, caps []int, record bool, tr *tries) (int, bool) {
 	if record {
 		for i := range caps {
 			caps[i] = -1
 		}
 	}
-	pos := p
-	for i := range m.items {
+	return m.atFrom(s, 0, p, caps, record, tr)
+}
+
+// atFrom matches the items from the i-th on at pos. Captures recorded by
+// a failed try are overwritten by the next, which passes the same marks.
+func (m *simpleSeq) atFrom(s string, i, pos int, caps []int, record bool, tr *tries) (int, bool) {
+	for ; i < len(m.items); i++ {
 		it := &m.items[i]
 		switch it.kind {
 		case itemOpen:
@@ -531,24 +624,13 @@ func (m *simpleSeq) at(s string, p int, caps []int, record bool) (int, bool) {
 				return 0, false
 			}
 			pos++
-		case itemOpt:
-			if !it.lazy && pos < len(s) && it.set[s[pos]] {
-				pos++
+		case itemOpt, itemRun:
+			if it.back {
+				return m.backtrack(s, i, pos, caps, record, tr)
 			}
-		case itemRun:
-			e := pos
-			if it.lazy {
-				e += it.min
-				if e > len(s) || (it.min > 0 && !it.set[s[pos]]) {
-					return 0, false
-				}
-			} else {
-				for e < len(s) && it.set[s[e]] {
-					e++
-				}
-				if e-pos < it.min {
-					return 0, false
-				}
+			e, ok := it.extent(s, pos)
+			if !ok {
+				return 0, false
 			}
 			pos = e
 		}
@@ -559,6 +641,67 @@ func (m *simpleSeq) at(s string, p int, caps []int, record bool) (int, bool) {
 	return pos, true
 }
 
+// extent is where a run or option that is not backtracked ends.
+func (it *simpleItem) extent(s string, pos int) (int, bool) {
+	if it.kind == itemOpt {
+		if !it.lazy && pos < len(s) && it.set[s[pos]] {
+			pos++
+		}
+		return pos, true
+	}
+	e := pos
+	if it.lazy {
+		e += it.min
+		if e > len(s) || (it.min > 0 && !it.set[s[pos]]) {
+			return 0, false
+		}
+		return e, true
+	}
+	for e < len(s) && it.set[s[e]] {
+		e++
+	}
+	if e-pos < it.min {
+		return 0, false
+	}
+	return e, true
+}
+
+// backtrack tries the extents of the run or option i in the order Go's
+// backtracker does, matching the rest after each.
+func (m *simpleSeq) backtrack(s string, i, pos int, caps []int, record bool, tr *tries) (int, bool) {
+	it := &m.items[i]
+	longest := pos
+	for longest < len(s) && it.set[s[longest]] && (it.kind == itemRun || longest == pos) {
+		if s[longest] >= utf8.RuneSelf {
+			// A non-ASCII rune: extents must be counted in runes.
+			tr.undecided = true
+			return 0, false
+		}
+		longest++
+	}
+	shortest := pos + it.min
+	if it.kind == itemOpt {
+		shortest = pos
+	}
+	if longest < shortest {
+		return 0, false
+	}
+	for k := 0; k <= longest-shortest; k++ {
+		e := longest - k
+		if it.lazy {
+			e = shortest + k
+		}
+		if tr.n++; tr.n > maxTries {
+			tr.undecided = true
+			return 0, false
+		}
+		end, ok := m.atFrom(s, i+1, e, caps, record, tr)
+		if ok || tr.undecided {
+			return end, ok
+		}
+	}
+	return 0, false
+}
 // upperASCII returns the upper case of an ASCII lower-case letter, other
 // bytes unchanged.
 func upperASCII(c byte) byte {
