@@ -702,6 +702,7 @@ func (m *simpleSeq) backtrack(s string, i, pos int, caps []int, record bool, tr 
 	}
 	return 0, false
 }
+
 // upperASCII returns the upper case of an ASCII lower-case letter, other
 // bytes unchanged.
 func upperASCII(c byte) byte {
