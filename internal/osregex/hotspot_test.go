@@ -179,14 +179,15 @@ func btoi(b bool) int {
 // named by OSREGEX_CORPUS when set, else Wazuh's test-case logs.
 func TestRulesetPCRE2OnCorpus(t *testing.T) {
 	var lines []string
+	step := 24
 	if os.Getenv("OSREGEX_CORPUS") != "" {
-		lines = corpusLines(t, 2000)
+		// An explicit run: a denser sample (a few minutes).
+		lines, step = corpusLines(t, 4000), 4
 	} else {
 		lines = stockLogs(t)
 	}
-	step := 24
 	if testing.Short() || raceEnabled {
-		step = 120
+		step *= 5
 	}
 	var sample []string
 	for i := 0; i < len(lines); i += step {
@@ -251,4 +252,21 @@ func TestSimpleBacktrackBounds(t *testing.T) {
 		}
 		checkPCRE2Paths(t, tt.pat, tt.s)
 	}
+}
+
+// FuzzPCRE2FastPaths compares every fast path of a (caseless or not)
+// PCRE2 pattern with the plain regexp on one subject.
+func FuzzPCRE2FastPaths(f *testing.F) {
+	f.Add(`(?i)(\S+):(\d+)\]`, "host a:b:12] x", true)
+	f.Add(`(\S+)/(\S+) to (\S+)/(\S+)`, "a/b/c to \u212a/e", false)
+	f.Add(`^(.+?)x(\w*)$|k`, "\u017fxKx", true)
+	f.Fuzz(func(t *testing.T, pat, s string, caseless bool) {
+		if len(pat) > 64 || len(s) > 256 {
+			return
+		}
+		if caseless {
+			pat = "(?i)" + pat
+		}
+		checkPCRE2Paths(t, pat, s)
+	})
 }
