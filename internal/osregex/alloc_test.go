@@ -22,6 +22,9 @@ func TestNoAllocs(t *testing.T) {
 		{PCRE2, `(?i)^sshd: failed|accepted`, true},
 		{PCRE2, `(?i)for (\S+) from (\S+) port \d+`, false},
 		{PCRE2, `port \d+$`, false},
+		// Caseless one-pass (simpleRE) patterns: Find hits do not allocate.
+		{PCRE2, `(?i)FOR (\S+) from (\S+) PORT \d+`, true},
+		{PCRE2, `(?i)^(\w+): failed|^cron: ([A-Za-z0-9@_-]+) `, true},
 		{PCRE2, `^(\w+): (?!Accepted)(F\w+)`, false},
 	}
 	caps := make([]int, 0, 16)

@@ -292,3 +292,45 @@ func BenchmarkOSRegexTrailingRunPlain(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPCRE2FindCaseless is BenchmarkPCRE2Find on a caseless pattern,
+// as OSSEC compiles its *_pcre2 elements (one-pass matcher).
+func BenchmarkPCRE2FindCaseless(b *testing.B) {
+	p := MustCompile(PCRE2, `(?i)invalid user (\S+) from (\S+) port (\d+)`)
+	caps := make([]int, 0, 16)
+	b.ReportAllocs()
+	for b.Loop() {
+		var ok bool
+		caps, _, ok = p.Find(benchLog, caps)
+		if !ok {
+			b.Fatal("no match")
+		}
+	}
+}
+
+// BenchmarkPCRE2FindCaselessPlain is BenchmarkPCRE2FindCaseless on Go's
+// regexp alone.
+func BenchmarkPCRE2FindCaselessPlain(b *testing.B) {
+	re := MustCompile(PCRE2, `(?i)invalid user (\S+) from (\S+) port (\d+)`).impl.(*pcre2RE2)
+	caps := make([]int, 0, 16)
+	b.ReportAllocs()
+	for b.Loop() {
+		var ok bool
+		caps, _, ok = re.findWith(benchLog, caps, false)
+		if !ok {
+			b.Fatal("no match")
+		}
+	}
+}
+
+// BenchmarkPCRE2MatchCaselessMiss is a caseless rule pattern on a subject
+// that passes its prefilter but does not match.
+func BenchmarkPCRE2MatchCaselessMiss(b *testing.B) {
+	p := MustCompile(PCRE2, `(?i)user (\S+) from (\S+) port \d+ ssh3`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if p.MatchString(benchLog) {
+			b.Fatal("match")
+		}
+	}
+}

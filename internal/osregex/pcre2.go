@@ -147,9 +147,10 @@ func (p *pcre2RE2) matchWith(s string, fast bool) bool {
 		} else if p.filt != nil && !p.filt.pass(s) {
 			return false
 		}
-		if p.simple != nil {
-			_, _, ok := p.simple.find(s, nil, false)
-			return ok
+		if p.simple != nil && p.simple.decides(s) {
+			if _, _, ok, decided := p.simple.find(s, nil, false); decided {
+				return ok
+			}
 		}
 	}
 	return p.re.MatchString(s)
@@ -179,9 +180,10 @@ func (p *pcre2RE2) fastFind(s string, caps []int, record bool) (out []int, end i
 	if p.filt != nil && !p.filt.pass(s) {
 		return caps, 0, false, true
 	}
-	if p.simple != nil {
-		caps, end, ok := p.simple.find(s, caps, record)
-		return caps, end, ok, true
+	if p.simple != nil && p.simple.decides(s) {
+		if caps, end, ok, decided := p.simple.find(s, caps, record); decided {
+			return caps, end, ok, true
+		}
 	}
 	return caps, 0, false, false
 }

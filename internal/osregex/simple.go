@@ -20,6 +20,11 @@ import (
 // exactly onto a byte set, i.e. it holds no non-ASCII rune or all of them
 // (like \S or .). Such classes are only used in unbounded runs, whose
 // extent in runes and in bytes agree.
+//
+// Caseless (?i) literals and classes are accepted when they fold ASCII
+// only, except for the two runes Go's (?i) also folds onto ASCII letters:
+// KELVIN SIGN (k) and LONG S (s). Those are left out of the byte sets, and
+// uni tells the caller to hand subjects holding either rune to the regexp.
 type simpleRE struct {
 	branches []*simpleSeq // in priority order
 	ncap     int          // capture groups of the whole pattern
@@ -27,6 +32,9 @@ type simpleRE struct {
 	// every branch is anchored by ^.
 	first    *[256]bool
 	allBegin bool
+	// uni: some item also matches KELVIN SIGN or LONG S, which the byte
+	// sets leave out; subjects holding one are not decided here.
+	uni bool
 }
 
 // simpleSeq is one alternative: a sequence of items.
@@ -36,6 +44,7 @@ type simpleSeq struct {
 	first       *[256]bool // bytes a match can start with; nil: any
 	firstIsLit  bool       // the first item (after capture marks) is a literal
 	firstLitIdx int
+	firstLit    litSearch // finds that literal
 	// firstRun is the index of the first item when it is a run that
 	// takes all it can, else -1: a start inside a failed start's run
 	// would fail the same way.
@@ -57,7 +66,10 @@ const (
 
 type simpleItem struct {
 	kind itemKind
+	// lit is lowercased (ASCII) when fold is set; fold is only set on
+	// literals holding a letter.
 	lit  string
+	fold bool
 	set  *[256]bool
 	min  int
 	// lazy: a non-greedy run or option ending the pattern, which takes
@@ -67,6 +79,21 @@ type simpleItem struct {
 	// optional: the capture is (x+)?, kept as the run x* whose group is
 	// left unset when the run is empty.
 	optional bool
+	// back: a run or option that what follows does not decide; at
+	// backtracks over its extents (longest first, shortest when lazy).
+	back bool
+}
+
+// maxTries bounds the extents a find tries for backtracking items; beyond
+// it the subject is left to the regexp, whose cost is linear.
+const maxTries = 2048
+
+// tries counts the extents tried by one find; undecided is set when the
+// count passed maxTries or a backtracking run met a non-ASCII byte (its
+// extents must then be counted in runes).
+type tries struct {
+	n         int
+	undecided bool
 }
 
 // maxBranches bounds the alternatives an alternation expands into.
@@ -82,19 +109,27 @@ func newSimpleRE(re *syntax.Regexp, ncap int) *simpleRE {
 	if !ok {
 		return nil
 	}
-	m := &simpleRE{ncap: ncap, allBegin: true}
+	m := &simpleRE{ncap: ncap, allBegin: true, uni: hasUniFoldNode(re)}
 	var first [256]bool
 	haveFirst := true
+	topLevel := alternativesAreTopLevel(re)
 	for _, items := range seqs {
 		q := newSimpleSeq(items)
-		if q == nil {
+		if q == nil || (q.backtracks() && !topLevel) {
+			// Branches expanded from a nested alternation are tried
+			// one after the other, which is Go's order only when each
+			// can match in one way.
 			return nil
 		}
 		m.branches = append(m.branches, q)
 		m.allBegin = m.allBegin && q.begin
 		switch {
 		case q.firstIsLit:
-			first[q.items[q.firstLitIdx].lit[0]] = true
+			it := &q.items[q.firstLitIdx]
+			first[it.lit[0]] = true
+			if it.fold {
+				first[upperASCII(it.lit[0])] = true
+			}
 		case q.first != nil:
 			for b, in := range q.first {
 				first[b] = first[b] || in
@@ -123,7 +158,8 @@ func newSimpleSeq(items []simpleItem) *simpleSeq {
 		switch {
 		case it.kind == itemBegin || it.kind == itemEnd:
 			return nil
-		case it.kind == itemLit && len(q.items) > 0 && q.items[len(q.items)-1].kind == itemLit:
+		case it.kind == itemLit && len(q.items) > 0 && q.items[len(q.items)-1].kind == itemLit &&
+			q.items[len(q.items)-1].fold == it.fold:
 			q.items[len(q.items)-1].lit += it.lit
 		default:
 			q.items = append(q.items, it)
@@ -134,6 +170,54 @@ func newSimpleSeq(items []simpleItem) *simpleSeq {
 	}
 	q.setFirst()
 	return q
+}
+
+// alternativesAreTopLevel reports whether every alternation of re is its
+// top-level one (under capture groups), so that its expanded branches are
+// exactly Go's alternatives, tried in order at each start position.
+func alternativesAreTopLevel(re *syntax.Regexp) bool {
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	if re.Op == syntax.OpConcat && len(re.Sub) == 2 && re.Sub[0].Op == syntax.OpBeginText {
+		// ^(?:a|b), as the parser factors ^a|^b: every branch is
+		// anchored, so the order of tries is the same.
+		re = re.Sub[1]
+		for re.Op == syntax.OpCapture {
+			re = re.Sub[0]
+		}
+	}
+	if re.Op != syntax.OpAlternate {
+		return !hasAlternate(re)
+	}
+	for _, sub := range re.Sub {
+		if hasAlternate(sub) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasAlternate(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpAlternate {
+		return true
+	}
+	for _, sub := range re.Sub {
+		if hasAlternate(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// backtracks reports whether some item of the branch backtracks.
+func (m *simpleSeq) backtracks() bool {
+	for i := range m.items {
+		if m.items[i].back {
+			return true
+		}
+	}
+	return false
 }
 
 // itemsOf expands a node into its alternative item sequences.
@@ -183,17 +267,19 @@ func itemsOf(re *syntax.Regexp) ([][]simpleItem, bool) {
 		}
 		return s, true
 	case syntax.OpLiteral:
-		if re.Flags&syntax.FoldCase != 0 {
-			return nil, false
-		}
+		fold := re.Flags&syntax.FoldCase != 0
 		var b strings.Builder
 		for _, r := range re.Rune {
-			if r == utf8.RuneError || !utf8.ValidRune(r) {
+			if r == utf8.RuneError || !utf8.ValidRune(r) || (fold && r >= utf8.RuneSelf) {
 				return nil, false
+			}
+			if fold {
+				r = rune(lowerTable[r])
 			}
 			b.WriteRune(r)
 		}
-		return one(simpleItem{kind: itemLit, lit: b.String()})
+		lit := b.String()
+		return one(simpleItem{kind: itemLit, lit: lit, fold: fold && hasASCIILetter(lit)})
 	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
 		set, ascii := byteSet(re)
 		if set == nil || !ascii {
@@ -249,10 +335,14 @@ func byteSet(re *syntax.Regexp) (set *[256]bool, ascii bool) {
 		}
 		return set, false
 	case syntax.OpLiteral:
-		if len(re.Rune) != 1 || re.Rune[0] >= utf8.RuneSelf || re.Flags&syntax.FoldCase != 0 {
+		if len(re.Rune) != 1 || re.Rune[0] >= utf8.RuneSelf {
 			return nil, false
 		}
-		set[re.Rune[0]] = true
+		c := byte(re.Rune[0])
+		set[c] = true
+		if re.Flags&syntax.FoldCase != 0 {
+			set[lowerTable[c]], set[upperASCII(lowerTable[c])] = true, true
+		}
 		return set, true
 	case syntax.OpCharClass:
 	default:
@@ -261,6 +351,11 @@ func byteSet(re *syntax.Regexp) (set *[256]bool, ascii bool) {
 	ascii = true
 	for i := 0; i+1 < len(re.Rune); i += 2 {
 		lo, hi := re.Rune[i], re.Rune[i+1]
+		if lo == hi && isUniFoldRune(lo) {
+			// KELVIN SIGN or LONG S alone, as (?i) adds them to classes
+			// with k or s: subjects holding them go to the regexp (uni).
+			continue
+		}
 		if lo >= utf8.RuneSelf {
 			// Ranges are sorted: this must be the last one, covering all
 			// non-ASCII runes.
@@ -307,21 +402,28 @@ func (m *simpleSeq) forced() bool {
 			}
 			continue
 		}
-		it.lazy = false // followed: takes all it can either way
-		switch next.kind {
-		case itemLit:
-			if it.set[next.lit[0]] {
-				return false
-			}
-		case itemOne, itemRun:
-			if next.min == 0 || overlaps(it.set, next.set) {
-				return false
-			}
-		default:
-			return false
+		if decidedBy(it, next) {
+			it.lazy = false // takes all it can either way
+		} else {
+			// The rest may need fewer (or, lazy, more) bytes: at tries
+			// each extent in priority order.
+			it.back = true
 		}
 	}
 	return true
+}
+
+// decidedBy reports whether the run or option it must take all the bytes
+// it can because next cannot start with one of them.
+func decidedBy(it, next *simpleItem) bool {
+	switch next.kind {
+	case itemLit:
+		c := next.lit[0]
+		return !it.set[c] && !(next.fold && it.set[upperASCII(c)])
+	case itemOne, itemRun:
+		return next.min > 0 && !overlaps(it.set, next.set)
+	}
+	return false
 }
 
 // nextItem returns the item after i, capture marks skipped; nil at the
@@ -355,6 +457,7 @@ func (m *simpleSeq) setFirst() {
 			continue
 		case itemLit:
 			m.firstIsLit, m.firstLitIdx = true, j
+			m.firstLit = newLitSearch(it.lit, it.fold)
 		case itemOne, itemRun:
 			if it.min > 0 {
 				m.first = it.set
@@ -367,16 +470,26 @@ func (m *simpleSeq) setFirst() {
 	}
 }
 
+// decides reports whether find gives the regexp's result on s: not when
+// s holds a rune the byte sets leave out (see uni).
+func (m *simpleRE) decides(s string) bool { return !m.uni || !hasUniFold(s) }
+
 // find returns the leftmost match's capture spans (in caps, reused; the
 // PCRE2 capture list of Find) and end; captures are recorded only when
 // record is set.
-func (m *simpleRE) find(s string, caps []int, record bool) ([]int, int, bool) {
+func (m *simpleRE) find(s string, caps []int, record bool) (out []int, end int, ok, decided bool) {
 	caps = caps[:0]
 	if record {
 		caps = growInts(caps, 2*m.ncap)
 	}
+	var tr tries
 	if len(m.branches) == 1 {
-		return finishCaps(m.branches[0].find(s, caps, record))
+		caps, end, ok := m.branches[0].find(s, caps, record, &tr)
+		if tr.undecided {
+			return caps[:0], 0, false, false
+		}
+		caps, end, ok = finishCaps(caps, end, ok)
+		return caps, end, ok, true
 	}
 	last := len(s)
 	if m.allBegin {
@@ -395,12 +508,17 @@ func (m *simpleRE) find(s string, caps []int, record bool) ([]int, int, bool) {
 			if q.begin && p != 0 {
 				continue
 			}
-			if end, ok := q.at(s, p, caps, record); ok {
-				return finishCaps(caps, end, true)
+			end, ok := q.at(s, p, caps, record, &tr)
+			if tr.undecided {
+				return caps[:0], 0, false, false
+			}
+			if ok {
+				caps, end, ok = finishCaps(caps, end, true)
+				return caps, end, ok, true
 			}
 		}
 	}
-	return caps[:0], 0, false
+	return caps[:0], 0, false, true
 }
 
 // finishCaps turns the recorded group positions (-1: not in the
@@ -426,14 +544,14 @@ func finishCaps(caps []int, end int, ok bool) ([]int, int, bool) {
 
 // find is simpleRE.find for one branch, without the capture list
 // conversion.
-func (m *simpleSeq) find(s string, caps []int, record bool) ([]int, int, bool) {
+func (m *simpleSeq) find(s string, caps []int, record bool, tr *tries) ([]int, int, bool) {
 	last := len(s)
 	if m.begin {
 		last = 0
 	}
 	for p := 0; p <= last; p++ {
 		if m.firstIsLit {
-			k := strings.Index(s[p:], m.items[m.firstLitIdx].lit)
+			k := m.firstLit.index(s[p:])
 			if k < 0 || (m.begin && k > 0) {
 				return caps[:0], 0, false
 			}
@@ -446,7 +564,11 @@ func (m *simpleSeq) find(s string, caps []int, record bool) ([]int, int, bool) {
 				return caps[:0], 0, false
 			}
 		}
-		if end, ok := m.at(s, p, caps, record); ok {
+		end, ok := m.at(s, p, caps, record, tr)
+		if tr.undecided {
+			return caps[:0], 0, false
+		}
+		if ok {
 			return caps, end, true
 		}
 		if m.firstRun >= 0 {
@@ -462,14 +584,19 @@ func (m *simpleSeq) find(s string, caps []int, record bool) ([]int, int, bool) {
 }
 
 // at matches the items from start position p.
-func (m *simpleSeq) at(s string, p int, caps []int, record bool) (int, bool) {
+func (m *simpleSeq) at(s string, p int, caps []int, record bool, tr *tries) (int, bool) {
 	if record {
 		for i := range caps {
 			caps[i] = -1
 		}
 	}
-	pos := p
-	for i := range m.items {
+	return m.atFrom(s, 0, p, caps, record, tr)
+}
+
+// atFrom matches the items from the i-th on at pos. Captures recorded by
+// a failed try are overwritten by the next, which passes the same marks.
+func (m *simpleSeq) atFrom(s string, i, pos int, caps []int, record bool, tr *tries) (int, bool) {
+	for ; i < len(m.items); i++ {
 		it := &m.items[i]
 		switch it.kind {
 		case itemOpen:
@@ -484,7 +611,11 @@ func (m *simpleSeq) at(s string, p int, caps []int, record bool) (int, bool) {
 				}
 			}
 		case itemLit:
-			if !strings.HasPrefix(s[pos:], it.lit) {
+			if it.fold {
+				if !hasPrefixFold(s[pos:], it.lit) {
+					return 0, false
+				}
+			} else if !strings.HasPrefix(s[pos:], it.lit) {
 				return 0, false
 			}
 			pos += len(it.lit)
@@ -493,24 +624,13 @@ func (m *simpleSeq) at(s string, p int, caps []int, record bool) (int, bool) {
 				return 0, false
 			}
 			pos++
-		case itemOpt:
-			if !it.lazy && pos < len(s) && it.set[s[pos]] {
-				pos++
+		case itemOpt, itemRun:
+			if it.back {
+				return m.backtrack(s, i, pos, caps, record, tr)
 			}
-		case itemRun:
-			e := pos
-			if it.lazy {
-				e += it.min
-				if e > len(s) || (it.min > 0 && !it.set[s[pos]]) {
-					return 0, false
-				}
-			} else {
-				for e < len(s) && it.set[s[e]] {
-					e++
-				}
-				if e-pos < it.min {
-					return 0, false
-				}
+			e, ok := it.extent(s, pos)
+			if !ok {
+				return 0, false
 			}
 			pos = e
 		}
@@ -519,4 +639,107 @@ func (m *simpleSeq) at(s string, p int, caps []int, record bool) (int, bool) {
 		return 0, false
 	}
 	return pos, true
+}
+
+// extent is where a run or option that is not backtracked ends.
+func (it *simpleItem) extent(s string, pos int) (int, bool) {
+	if it.kind == itemOpt {
+		if !it.lazy && pos < len(s) && it.set[s[pos]] {
+			pos++
+		}
+		return pos, true
+	}
+	e := pos
+	if it.lazy {
+		e += it.min
+		if e > len(s) || (it.min > 0 && !it.set[s[pos]]) {
+			return 0, false
+		}
+		return e, true
+	}
+	for e < len(s) && it.set[s[e]] {
+		e++
+	}
+	if e-pos < it.min {
+		return 0, false
+	}
+	return e, true
+}
+
+// backtrack tries the extents of the run or option i in the order Go's
+// backtracker does, matching the rest after each.
+func (m *simpleSeq) backtrack(s string, i, pos int, caps []int, record bool, tr *tries) (int, bool) {
+	it := &m.items[i]
+	longest := pos
+	for longest < len(s) && it.set[s[longest]] && (it.kind == itemRun || longest == pos) {
+		if s[longest] >= utf8.RuneSelf {
+			// A non-ASCII rune: extents must be counted in runes.
+			tr.undecided = true
+			return 0, false
+		}
+		longest++
+	}
+	shortest := pos + it.min
+	if it.kind == itemOpt {
+		shortest = pos
+	}
+	if longest < shortest {
+		return 0, false
+	}
+	for k := 0; k <= longest-shortest; k++ {
+		e := longest - k
+		if it.lazy {
+			e = shortest + k
+		}
+		if tr.n++; tr.n > maxTries {
+			tr.undecided = true
+			return 0, false
+		}
+		end, ok := m.atFrom(s, i+1, e, caps, record, tr)
+		if ok || tr.undecided {
+			return end, ok
+		}
+	}
+	return 0, false
+}
+
+// upperASCII returns the upper case of an ASCII lower-case letter, other
+// bytes unchanged.
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+// isUniFoldRune reports whether r is one of the non-ASCII runes Go's (?i)
+// folds onto an ASCII letter: KELVIN SIGN (k) and LONG S (s).
+func isUniFoldRune(r rune) bool { return r == 0x212A || r == 0x17F }
+
+// hasUniFoldNode reports whether some node of re matches KELVIN SIGN or
+// LONG S where the byte sets of simpleRE leave them out: a caseless k or
+// s, or a class holding one of them alone.
+func hasUniFoldNode(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			for _, r := range re.Rune {
+				if l := lowerTable[byte(r)]; r < utf8.RuneSelf && (l == 'k' || l == 's') {
+					return true
+				}
+			}
+		}
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i] == re.Rune[i+1] && isUniFoldRune(re.Rune[i]) {
+				return true
+			}
+		}
+	}
+	for _, sub := range re.Sub {
+		if hasUniFoldNode(sub) {
+			return true
+		}
+	}
+	return false
 }
