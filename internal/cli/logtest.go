@@ -2,10 +2,10 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/gossec/gossec/internal/alert"
 	"github.com/gossec/gossec/internal/engine"
@@ -118,11 +118,19 @@ func logtestText(an *engine.Analyzer, s Streams, verbose, checkLast bool, exp lo
 // eachLine calls fn for every line of r without its line ending; a line
 // longer than maxLine is cut there and the rest discarded.
 func eachLine(r io.Reader, fn func(string)) error {
+	return eachLineBytes(r, func(line []byte) { fn(string(line)) })
+}
+
+// eachLineBytes is eachLine without the copy: fn gets the line (without
+// its line ending) in the reader's buffer, valid only until fn returns. A
+// caller that keeps nothing of the line, or copies only what it keeps,
+// saves the per-line allocation eachLine makes.
+func eachLineBytes(r io.Reader, fn func([]byte)) error {
 	br := bufio.NewReaderSize(r, maxLine)
 	for {
 		line, err := br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
-			fn(trimEOL(string(line)))
+			fn(trimEOLBytes(line))
 			for err == bufio.ErrBufferFull {
 				_, err = br.ReadSlice('\n')
 			}
@@ -134,7 +142,7 @@ func eachLine(r io.Reader, fn func(string)) error {
 			continue
 		}
 		if len(line) > 0 {
-			fn(trimEOL(string(line)))
+			fn(trimEOLBytes(line))
 		}
 		if err == io.EOF {
 			return nil
@@ -145,7 +153,7 @@ func eachLine(r io.Reader, fn func(string)) error {
 	}
 }
 
-func trimEOL(s string) string {
-	s = strings.TrimSuffix(s, "\n")
-	return strings.TrimSuffix(s, "\r")
+func trimEOLBytes(b []byte) []byte {
+	b = bytes.TrimSuffix(b, []byte("\n"))
+	return bytes.TrimSuffix(b, []byte("\r"))
 }
