@@ -82,6 +82,15 @@ func (s *Set) passesAt(f *prefilter, subj string, ev *event.Event) bool {
 
 // present returns the scan of the event's log by the set's table, cached
 // in the event.
+// Prescan makes and caches the literal scan of ev's log now, so that the
+// decoding of ev finds it (see engine.Analyzer.Prescan). It only writes
+// ev.
+func (s *Set) Prescan(ev *event.Event) {
+	if s != nil && s.lits != nil {
+		s.present(ev)
+	}
+}
+
 func (s *Set) present(ev *event.Event) []uint64 {
 	id := s.lits.ID()
 	if bits, ok := ev.Lits.Lookup(id, ev.Log); ok {

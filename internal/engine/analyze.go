@@ -111,10 +111,37 @@ func (s *Slot) Event() *event.Event { return &s.ev }
 // budget. It owns the decoder state (the accumulator): call it for the
 // lines in input order, from one goroutine at a time.
 func (a *Analyzer) Decode(s *Slot, location, line string) {
+	a.Prepare(s, location, line)
+	a.DecodePrepared(s)
+}
+
+// Prepare runs phase 1 of one line into s: the event time is taken from
+// the clock and the line pre-decoded. It reads only the ruleset and the
+// options, never the session state, so a pipeline runs it ahead of
+// DecodePrepared on another goroutine; call it for the lines in input
+// order (the clock is read here).
+func (a *Analyzer) Prepare(s *Slot, location, line string) {
 	ev := &s.ev
 	ev.Reset()
 	ev.Time = a.opt.Clock()
 	a.predecode(ev, location, line)
+}
+
+// Prescan caches in a prepared slot the literal scan of its log that the
+// decoders' and the rules' prefilters share (they would otherwise make
+// it at their first need). Like Prepare it touches no session state: a
+// pipeline runs it with Prepare, to move that work off the decoder
+// stage.
+func (a *Analyzer) Prescan(s *Slot) {
+	a.rs.Decoders.Prescan(&s.ev)
+}
+
+// DecodePrepared runs phase 2 on a slot Prepare filled: the decoders,
+// under a fresh regex budget. It owns the decoder state (the
+// accumulator): call it for the slots in input order, from one goroutine
+// at a time.
+func (a *Analyzer) DecodePrepared(s *Slot) {
+	ev := &s.ev
 	// One budget for the whole event: decoders and rules share it.
 	if s.budget == nil || s.budgetGen != a.budgetGen {
 		s.budget = osregex.NewBudget(a.budgetLimit(a.rs), a.opt.Monotonic)

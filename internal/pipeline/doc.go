@@ -1,16 +1,20 @@
 // Package pipeline runs the analysis of a stream of lines on four
 // goroutines, so that a second core is used without changing a verdict:
 //
-//	caller (Push): reads and frames the lines (the caller's own work)
-//	decode stage:  pre-decoding and decoding (engine.Analyzer.Decode),
-//	               the one owner of the decoder state, in input order
+//	caller (Push): reads and frames the lines (the caller's own work),
+//	               pre-decodes them and makes their literal scan
+//	               (engine.Analyzer.Prepare, Prescan: no session state)
+//	decode stage:  decoding (engine.Analyzer.DecodePrepared), the one
+//	               owner of the decoder state, in input order
 //	match stage:   the rule tree (engine.Analyzer.Match), the one owner of
 //	               the correlation state, in input order, and the alert
 //	               (engine.Analyzer.Alert: ids in input order)
 //	sink stage:    Config.Sink renders and writes, in input order
 //
-// Decoding is about half of the work, so it has a goroutine to itself;
-// reading, the rules and the output share the other core.
+// Decoding is the largest part of the work, so what of it needs no
+// session state (pre-decoding, the literal scan the decoders' and rules'
+// prefilters share) is done by the caller, and the rest has a goroutine
+// to itself.
 //
 // Events travel in batches of reusable slots (engine.Slot) through
 // bounded channels: one channel operation per batch, not per event, and
@@ -20,7 +24,7 @@
 // correlation memory keeps copies of the events it stores
 // (event.CloneInto; strings are immutable), never the slot itself.
 //
-// The event time (the injected clock) is taken by Decode in input order,
+// The event time (the injected clock) is taken by Prepare in input order,
 // and the per-event regex budget travels in the slot from the decoders to
 // the rules, so each event is analysed exactly as Analyzer.Analyze would.
 //

@@ -8,8 +8,7 @@ import (
 // Item is one event in the pipeline. The sink may read it until it
 // returns; the slot is then reused.
 type Item struct {
-	slot           engine.Slot
-	location, line string // set by Push, decoded by the decode stage
+	slot engine.Slot // prepared by Push, decoded by the decode stage
 	// Result is the analysis of the event. Result.Match.Previous is
 	// cleared: it is the rule state's scratch, overwritten by the next
 	// match (the alert carries what it needs of it).
@@ -89,7 +88,12 @@ func (p *Pipeline) Push(location, line string) {
 		p.cur = <-p.free
 	}
 	b := p.cur
-	b.items[b.n].location, b.items[b.n].line = location, line
+	// Pre-decoding and the literal scan need no session state: they run
+	// here, on the caller's goroutine, which otherwise only reads lines,
+	// so that the decoder stage (the busiest) has less to do.
+	it := &b.items[b.n]
+	p.an.Prepare(&it.slot, location, line)
+	p.an.Prescan(&it.slot)
 	b.n++
 	if b.n == len(b.items) {
 		p.Flush()
@@ -118,8 +122,7 @@ func (p *Pipeline) decode() {
 	for b := range p.read {
 		for i := range b.items[:b.n] {
 			it := &b.items[i]
-			p.an.Decode(&it.slot, it.location, it.line)
-			it.location, it.line = "", ""
+			p.an.DecodePrepared(&it.slot)
 		}
 		p.decoded <- b
 	}
