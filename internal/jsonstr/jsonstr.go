@@ -8,37 +8,41 @@ const hexDigits = "0123456789abcdef"
 func Append(b []byte, s string) []byte {
 	b = append(b, '"')
 	// Runs of bytes that need no escaping are copied in one append: most
-	// of a log line is such a run.
+	// of a log line is such a run. One table lookup per byte decides it.
 	start := 0
 	for i := 0; i < len(s); {
+		for i < len(s) && plain[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if plain[c] {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			b = appendASCII(b, c)
 			i++
 			start = i
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, "\ufffd"...)
-			i++
-			start = i
+		// Only an invalid byte decodes with size 1 from a byte >= 0x80.
+		if _, size := utf8.DecodeRuneInString(s[i:]); size > 1 {
+			i += size
 			continue
 		}
-		i += size
+		b = append(b, s[start:i]...)
+		b = append(b, "\ufffd"...)
+		i++
+		start = i
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
 
-// plain marks the ASCII bytes that are written as they are.
-var plain = func() (t [utf8.RuneSelf]bool) {
+// plain marks the bytes that are copied as they are without a look at
+// their neighbours: printable ASCII but the quote and the backslash. Bytes
+// from 0x80 start UTF-8 sequences, which are checked.
+var plain = func() (t [256]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
 		t[c] = c != '"' && c != '\\'
 	}
