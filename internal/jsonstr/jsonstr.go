@@ -7,6 +7,16 @@ const hexDigits = "0123456789abcdef"
 // Append appends s to b as a quoted JSON string.
 func Append(b []byte, s string) []byte {
 	b = append(b, '"')
+	b = AppendContent(b, s)
+	return append(b, '"')
+}
+
+// AppendContent appends s escaped as the inside of a JSON string, without
+// the quotes: a string made of parts is written part by part, without
+// joining them first. Escaping depends on the bytes of s only (an invalid
+// sequence cut by the end of s is escaped as it would be if an ASCII
+// byte followed it).
+func AppendContent(b []byte, s string) []byte {
 	// Runs of bytes that need no escaping are copied in one append: most
 	// of a log line is such a run. One table lookup per byte decides it.
 	start := 0
@@ -35,8 +45,7 @@ func Append(b []byte, s string) []byte {
 		i++
 		start = i
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
 }
 
 // plain marks the bytes that are copied as they are without a look at

@@ -3,6 +3,7 @@ package jsonstr
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -117,5 +118,27 @@ func BenchmarkAppendUTF8(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf = Append(buf[:0], s)
+	}
+}
+
+// TestAppendContentParts: writing parts one by one with an escaped newline
+// between them equals escaping the joined string, whatever the parts end
+// with (invalid sequences cut at a part's end included).
+func TestAppendContentParts(t *testing.T) {
+	for _, a := range appendInputs {
+		for _, c := range appendInputs {
+			parts := []string{a, c, a + c}
+			b := []byte{'"'}
+			for i, p := range parts {
+				if i > 0 {
+					b = append(b, `\n`...)
+				}
+				b = AppendContent(b, p)
+			}
+			b = append(b, '"')
+			if want := Append(nil, strings.Join(parts, "\n")); string(b) != string(want) {
+				t.Fatalf("parts %q: %s, joined %s", parts, b, want)
+			}
+		}
 	}
 }
