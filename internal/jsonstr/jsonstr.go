@@ -21,6 +21,9 @@ func AppendContent(b []byte, s string) []byte {
 	// of a log line is such a run. One table lookup per byte decides it.
 	start := 0
 	for i := 0; i < len(s); {
+		for i+8 <= len(s) && !special8(load8(s[i:])) {
+			i += 8
+		}
 		for i < len(s) && plain[s[i]] {
 			i++
 		}
@@ -46,6 +49,35 @@ func AppendContent(b []byte, s string) []byte {
 		start = i
 	}
 	return append(b, s[start:]...)
+}
+
+// Eight bytes at a time: a word of plain printable ASCII is skipped with
+// a few arithmetic operations instead of eight lookups.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// load8 reads the first eight bytes of s as a little-endian word (the
+// compiler merges the reads into one load).
+func load8(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// special8 reports whether a word holds a byte that is not plain: a
+// control byte (< 0x20), a quote, a backslash or a byte >= 0x80. Each
+// test is exact about whether some byte matches (not about which one).
+func special8(w uint64) bool {
+	const (
+		quotes     = '"' * ones
+		backslashs = '\\' * ones
+	)
+	control := (w - 0x20*ones) &^ w
+	quote := ((w ^ quotes) - ones) &^ (w ^ quotes)
+	backslash := ((w ^ backslashs) - ones) &^ (w ^ backslashs)
+	return (control|quote|backslash|w)&highs != 0
 }
 
 // plain marks the bytes that are copied as they are without a look at

@@ -142,3 +142,35 @@ func TestAppendContentParts(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecial8: the word test agrees with the byte table on every byte
+// value at every position, among plain neighbours and mixed ones.
+func TestSpecial8(t *testing.T) {
+	fills := []byte{'a', ' ', '~', '!', '#', '[', ']'}
+	for _, fill := range fills {
+		for pos := range 8 {
+			for c := range 256 {
+				w := []byte(strings.Repeat(string(fill), 8))
+				w[pos] = byte(c)
+				if got, want := special8(load8(string(w))), !plain[c]; got != want {
+					t.Fatalf("special8(%q) = %v, want %v", w, got, want)
+				}
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200000 {
+		var w [8]byte
+		want := false
+		for i := range w {
+			w[i] = byte(rng.IntN(256))
+			if rng.IntN(2) == 0 {
+				w[i] = byte(0x20 + rng.IntN(0x60))
+			}
+			want = want || !plain[w[i]]
+		}
+		if got := special8(load8(string(w[:]))); got != want {
+			t.Fatalf("special8(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
