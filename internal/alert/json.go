@@ -15,7 +15,7 @@ func AppendJSON(b []byte, a *Alert) []byte {
 	ev := a.Event
 	// The layout gives digits and "-:.+T" only: nothing to escape.
 	b = append(b, `{"timestamp":"`...)
-	b = a.Time.AppendFormat(b, "2006-01-02T15:04:05.000-0700")
+	b = appendJSONTime(b, a.Time)
 	b = append(b, '"')
 	if a.Rule != nil {
 		b = append(b, `,"rule":`...)
@@ -31,7 +31,7 @@ func AppendJSON(b []byte, a *Alert) []byte {
 	}
 	if len(a.Previous) > 0 {
 		b = append(b, `,"previous_output":`...)
-		b = jsonstr.Append(b, strings.Join(a.Previous, "\n"))
+		b = appendJoined(b, a.Previous)
 	}
 	if a.Rule == nil || !a.Rule.NoFullLog {
 		b = append(b, `,"full_log":`...)
@@ -47,6 +47,19 @@ func AppendJSON(b []byte, a *Alert) []byte {
 	b = append(b, `,"location":`...)
 	b = jsonstr.Append(b, ev.Location)
 	return append(b, '}')
+}
+
+// appendJoined appends the JSON string of the parts joined by newlines,
+// without joining them first.
+func appendJoined(b []byte, parts []string) []byte {
+	b = append(b, '"')
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, `\n`...)
+		}
+		b = jsonstr.AppendContent(b, p)
+	}
+	return append(b, '"')
 }
 
 func appendRule(b []byte, r *Rule, alwaysLevel bool) []byte {
@@ -85,17 +98,7 @@ func appendRule(b []byte, r *Rule, alwaysLevel bool) []byte {
 	}
 	b = append(b, `,"mail":`...)
 	b = strconv.AppendBool(b, r.Mail)
-	groups, comp := splitGroups(r.Groups, nil, nil)
-	if len(groups) > 0 {
-		b = append(b, `,"groups":`...)
-		b = appendStrings(b, groups)
-	}
-	for _, c := range comp {
-		b = append(b, ',')
-		b = jsonstr.Append(b, c.kind)
-		b = append(b, ':')
-		b = appendStrings(b, c.values)
-	}
+	b = appendGroups(b, r.Groups)
 	return append(b, '}')
 }
 
@@ -179,11 +182,12 @@ func appendData(b []byte, ev *event.Event) []byte {
 			b = append(b, ',')
 		}
 		empty = false
-		b = jsonstr.Append(b, f.String())
-		b = append(b, ':')
+		b = append(b, staticKeys[f]...)
 		b = jsonstr.Append(b, v)
 	}
-	if len(ev.Dynamic) > 0 {
+	if len(ev.Dynamic) > 0 && flatDynamic(ev.Dynamic) {
+		b, empty = appendFlatDynamic(b, ev.Dynamic, empty)
+	} else if len(ev.Dynamic) > 0 {
 		var t tree
 		for _, f := range ev.Dynamic {
 			if f.Value != "" {
@@ -202,6 +206,61 @@ func appendData(b []byte, ev *event.Event) []byte {
 		return b[:start]
 	}
 	return append(b, '}')
+}
+
+// staticKeys are the quoted member names of the static fields, with
+// their colon.
+var staticKeys = func() (k [event.NumStatic]string) {
+	for f := event.Static(0); f < event.NumStatic; f++ {
+		k[f] = string(jsonstr.Append(nil, f.String())) + ":"
+	}
+	return k
+}()
+
+// maxFlatDynamic bounds the quadratic duplicate check of flatDynamic.
+const maxFlatDynamic = 32
+
+// flatDynamic reports whether the dynamic fields render without the
+// tree: no dotted name (no nesting) and a few fields.
+func flatDynamic(fs []event.Field) bool {
+	if len(fs) > maxFlatDynamic {
+		return false
+	}
+	for _, f := range fs {
+		if strings.IndexByte(f.Name, '.') >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// appendFlatDynamic writes the members the tree would for flat names, in
+// first-seen order, the first non-empty value of a name winning, without
+// building the tree.
+func appendFlatDynamic(b []byte, fs []event.Field, empty bool) ([]byte, bool) {
+	for i, f := range fs {
+		if f.Value == "" || seenBefore(fs[:i], f.Name) {
+			continue
+		}
+		if !empty {
+			b = append(b, ',')
+		}
+		empty = false
+		b = jsonstr.Append(b, f.Name)
+		b = append(b, ':')
+		b = appendValue(b, f.Value)
+	}
+	return b, empty
+}
+
+// seenBefore reports whether a non-empty field named name is in fs.
+func seenBefore(fs []event.Field, name string) bool {
+	for _, f := range fs {
+		if f.Value != "" && f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // tree nests dotted dynamic field names as JSON objects, in first-seen

@@ -23,7 +23,7 @@ func AppendLog(b []byte, a *Alert) []byte {
 	b = append(b, " - "...)
 	b = append(b, r.Groups...)
 	b = append(b, '\n')
-	b = a.Time.AppendFormat(b, "2006 Jan 02 15:04:05 ")
+	b = appendLogTime(b, a.Time)
 	if ev.AgentID == "" || ev.AgentID == "000" {
 		b = AppendOneLine(b, ev.Hostname)
 		b = append(b, "->"...)
